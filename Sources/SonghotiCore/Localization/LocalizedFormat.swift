@@ -1,0 +1,35 @@
+import Foundation
+
+/// Numbers and dates written the way each language writes them, through Foundation's FormatStyle
+/// (NumberFormatter with a Bangla numbering system crashes on Linux).
+public struct LocalizedFormat: Sendable {
+    public let language: Language
+    public let timeZone: TimeZone
+
+    public init(language: Language, timeZone: TimeZone) {
+        self.language = language
+        self.timeZone = timeZone
+    }
+
+    public func number(_ value: Int) -> String {
+        value.formatted(IntegerFormatStyle<Int>(locale: language.locale))
+    }
+
+    /// Date and time, e.g. "23 Nov 2026, 14:05".
+    public func dateTime(_ date: Date) -> String {
+        var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, calendar: calendar, timeZone: timeZone)
+        style.timeZone = timeZone
+        return date.formatted(style)
+    }
+
+    /// Calendar date only, e.g. "23 Nov 2026".
+    public func date(_ date: Date) -> String {
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .omitted, locale: language.locale, calendar: calendar, timeZone: timeZone))
+    }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+}

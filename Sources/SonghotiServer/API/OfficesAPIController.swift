@@ -1,0 +1,80 @@
+import Fluent
+import SonghotiCore
+import Vapor
+
+/// `/api/v1/offices`.
+struct OfficesAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let offices = routes.grouped("offices")
+        offices.get(use: list)
+        offices.post(use: create)
+        offices.get(":officeID", use: show)
+        offices.patch(":officeID", use: update)
+    }
+
+    func list(req: Request) async throws -> PageDTO<OfficeDTO> {
+        try req.authorize(OfficePolicy.decide(try req.principal(), .list))
+        let limit = try Cursor.limit(req)
+        var query = Office.query(on: req.db).sort(\.$id)
+        if let after = try Cursor.decode(req.query[String.self, at: "cursor"]) { query = query.filter(\.$id > after) }
+        let offices = try await query.limit(limit + 1).all()
+        let page = Array(offices.prefix(limit))
+        return PageDTO(items: try page.map(OfficeDTO.init), next_cursor: offices.count > limit ? page.last?.id.map(Cursor.encode) : nil)
+    }
+
+    struct Body: Content {
+        let name: String
+        let code: String
+        let kind: String?
+        let location: String?
+        let active: Bool?
+    }
+
+    func create(req: Request) async throws -> Response {
+        try req.authorize(OfficePolicy.decide(try req.principal(), .create))
+        let body = try req.decodeJSON(Body.self)
+        do {
+            let office = try await OfficeService(context: req.change).create(
+                .init(name: body.name, code: body.code, kind: body.kind ?? Office.Kind.workerCentre.rawValue, location: body.location ?? "", active: body.active ?? true))
+            let response = try await OfficeDTO(office).encodeResponse(status: .created, for: req)
+            response.headers.replaceOrAdd(name: .location, value: "/api/v1/offices/\(try office.requireID())")
+            return response
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
+    }
+
+    private func office(_ req: Request, _ action: OfficePolicy.Action) async throws -> Office {
+        let principal = try req.principal()
+        guard let id = req.parameters.get("officeID", as: UUID.self) else { throw Abort(.notFound) }
+        try req.authorize(OfficePolicy.decide(principal, action, office: principal.officeID ?? id))
+        guard let office = try await Office.find(id, on: req.db) else { throw Abort(.notFound) }
+        try req.authorize(OfficePolicy.decide(principal, action, office: id))
+        return office
+    }
+
+    func show(req: Request) async throws -> OfficeDTO {
+        try OfficeDTO(try await office(req, .view))
+    }
+
+    struct PatchBody: Content {
+        let name: String?
+        let code: String?
+        let kind: String?
+        let location: String?
+        let active: Bool?
+    }
+
+    func update(req: Request) async throws -> OfficeDTO {
+        let office = try await office(req, .update)
+        let body = try req.decodeJSON(PatchBody.self)
+        do {
+            try await OfficeService(context: req.change).update(office, with: .init(
+                name: body.name ?? office.name, code: body.code ?? office.code, kind: body.kind ?? office.kind,
+                location: body.location ?? office.location, active: body.active ?? office.active))
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
+        return try OfficeDTO(office)
+    }
+}

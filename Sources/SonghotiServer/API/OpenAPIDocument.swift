@@ -1,0 +1,171 @@
+import Foundation
+import Vapor
+
+/// A JSON value, for writing the OpenAPI document as data.
+indirect enum JSONValue: Encodable, Sendable {
+    case string(String), int(Int), bool(Bool), array([JSONValue]), object([(String, JSONValue)])
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let value): var c = encoder.singleValueContainer(); try c.encode(value)
+        case .int(let value): var c = encoder.singleValueContainer(); try c.encode(value)
+        case .bool(let value): var c = encoder.singleValueContainer(); try c.encode(value)
+        case .array(let values): var c = encoder.unkeyedContainer(); for v in values { try c.encode(v) }
+        case .object(let pairs):
+            var c = encoder.container(keyedBy: Key.self)
+            for (key, value) in pairs { try c.encode(value, forKey: Key(stringValue: key)) }
+        }
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// The OpenAPI 3.1 description of `/api/v1`. A test checks that it lists exactly the registered API routes.
+enum OpenAPIDocument {
+    struct Operation {
+        let method: String
+        let path: String
+        let summary: String
+        let tag: String
+        var parameters: [JSONValue] = []
+        var requestSchema: String?
+        var responseStatus: Int = 200
+        var responseSchema: String?
+    }
+
+    static func idParameter(_ name: String) -> JSONValue {
+        .object([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", .object([("type", .string("string")), ("format", .string("uuid"))]))])
+    }
+    static let pageParameters: [JSONValue] = [
+        .object([("name", .string("limit")), ("in", .string("query")), ("schema", .object([("type", .string("integer")), ("minimum", .int(1)), ("maximum", .int(200)), ("default", .int(50))]))]),
+        .object([("name", .string("cursor")), ("in", .string("query")), ("description", .string("next_cursor from the previous page")), ("schema", .object([("type", .string("string"))]))]),
+    ]
+
+    static let operations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "meta"),
+        Operation(method: "get", path: "/api/v1/me", summary: "The account that owns the token", tag: "users", responseSchema: "User"),
+        Operation(method: "get", path: "/api/v1/users", summary: "Staff accounts within the caller's scope", tag: "users", parameters: pageParameters, responseSchema: "UserPage"),
+        Operation(method: "post", path: "/api/v1/users", summary: "Create a staff account (the owner must change the password at first sign-in)", tag: "users", requestSchema: "UserCreate", responseStatus: 201, responseSchema: "User"),
+        Operation(method: "get", path: "/api/v1/users/{userID}", summary: "One staff account", tag: "users", parameters: [idParameter("userID")], responseSchema: "User"),
+        Operation(method: "patch", path: "/api/v1/users/{userID}", summary: "Change a staff account; disabled: true ends its sessions", tag: "users", parameters: [idParameter("userID")], requestSchema: "UserUpdate", responseSchema: "User"),
+        Operation(method: "get", path: "/api/v1/offices", summary: "Offices", tag: "offices", parameters: pageParameters, responseSchema: "OfficePage"),
+        Operation(method: "post", path: "/api/v1/offices", summary: "Create an office", tag: "offices", requestSchema: "OfficeCreate", responseStatus: 201, responseSchema: "Office"),
+        Operation(method: "get", path: "/api/v1/offices/{officeID}", summary: "One office", tag: "offices", parameters: [idParameter("officeID")], responseSchema: "Office"),
+        Operation(method: "patch", path: "/api/v1/offices/{officeID}", summary: "Change an office", tag: "offices", parameters: [idParameter("officeID")], requestSchema: "OfficeUpdate", responseSchema: "Office"),
+    ]
+
+    private static func schemaRef(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
+    private static func type(_ t: String, _ extra: [(String, JSONValue)] = []) -> JSONValue { .object([("type", .string(t))] + extra) }
+    private static func nullable(_ t: String, _ extra: [(String, JSONValue)] = []) -> JSONValue {
+        .object([("type", .array([.string(t), .string("null")]))] + extra)
+    }
+    private static let roles: JSONValue = .array(["administrator", "coordinator", "caseworker", "programme_officer", "viewer"].map(JSONValue.string))
+    private static let languages: JSONValue = .array(["en", "bn", "km"].map(JSONValue.string))
+    private static let kinds: JSONValue = .array(Office.Kind.allCases.map { .string($0.rawValue) })
+
+    private static func object(_ properties: [(String, JSONValue)], required: [String]) -> JSONValue {
+        .object([("type", .string("object")), ("properties", .object(properties)), ("required", .array(required.map(JSONValue.string))), ("additionalProperties", .bool(false))])
+    }
+
+    static var schemas: [(String, JSONValue)] {
+        let user = object([
+            ("id", type("string", [("format", .string("uuid"))])), ("email", type("string", [("format", .string("email"))])),
+            ("display_name", type("string")), ("role", type("string", [("enum", roles)])),
+            ("office_id", nullable("string", [("format", .string("uuid")), ("description", .string("null = whole organisation"))])),
+            ("language", type("string", [("enum", languages)])), ("two_factor", type("boolean")), ("disabled", type("boolean")),
+            ("created_at", nullable("string", [("format", .string("date-time"))])),
+        ], required: ["id", "email", "display_name", "role", "office_id", "language", "two_factor", "disabled"])
+        let office = object([
+            ("id", type("string", [("format", .string("uuid"))])), ("name", type("string")),
+            ("code", type("string", [("pattern", .string("^[A-Z0-9]{2,10}$"))])), ("kind", type("string", [("enum", kinds)])),
+            ("location", type("string")), ("active", type("boolean")),
+        ], required: ["id", "name", "code", "kind", "location", "active"])
+        func page(_ item: String) -> JSONValue {
+            object([("items", .object([("type", .string("array")), ("items", schemaRef(item))])), ("next_cursor", nullable("string"))], required: ["items"])
+        }
+        return [
+            ("User", user),
+            ("UserPage", page("User")),
+            ("UserCreate", object([
+                ("email", type("string", [("format", .string("email"))])), ("display_name", type("string", [("maxLength", .int(200))])),
+                ("role", type("string", [("enum", roles)])), ("office_id", nullable("string", [("format", .string("uuid"))])),
+                ("language", type("string", [("enum", languages)])),
+                ("password", type("string", [("minLength", .int(12)), ("description", .string("temporary; at most 72 UTF-8 bytes; not a common password"))])),
+            ], required: ["email", "display_name", "role", "password"])),
+            ("UserUpdate", object([
+                ("display_name", type("string")), ("role", type("string", [("enum", roles)])),
+                ("office_id", nullable("string", [("format", .string("uuid"))])), ("language", type("string", [("enum", languages)])),
+                ("disabled", type("boolean")),
+            ], required: [])),
+            ("Office", office),
+            ("OfficePage", page("Office")),
+            ("OfficeCreate", object([
+                ("name", type("string", [("maxLength", .int(200))])), ("code", type("string", [("pattern", .string("^[A-Za-z0-9]{2,10}$"))])),
+                ("kind", type("string", [("enum", kinds)])), ("location", type("string")), ("active", type("boolean")),
+            ], required: ["name", "code"])),
+            ("OfficeUpdate", object([
+                ("name", type("string")), ("code", type("string")), ("kind", type("string", [("enum", kinds)])),
+                ("location", type("string")), ("active", type("boolean")),
+            ], required: [])),
+            ("Problem", object([
+                ("type", type("string", [("format", .string("uri-reference"))])), ("title", type("string")), ("status", type("integer")),
+                ("detail", type("string")),
+                ("errors", .object([("type", .string("array")), ("items", object([("field", type("string")), ("message", type("string"))], required: ["field", "message"]))])),
+            ], required: ["type", "title", "status"])),
+        ]
+    }
+
+    static var document: JSONValue {
+        var paths: [(String, [(String, JSONValue)])] = []
+        for operation in operations {
+            var responses: [(String, JSONValue)] = []
+            let content: JSONValue = operation.responseSchema.map { .object([("application/json", .object([("schema", schemaRef($0))]))]) }
+                ?? .object([("application/json", .object([("schema", type("object"))]))])
+            responses.append((String(operation.responseStatus), .object([("description", .string("Success")), ("content", content)])))
+            let problem: JSONValue = .object([("application/problem+json", .object([("schema", schemaRef("Problem"))]))])
+            for (status, text) in [("401", "Missing or invalid token"), ("403", "Not allowed for this role or scope"), ("422", "Invalid fields")] {
+                responses.append((status, .object([("description", .string(text)), ("content", problem)])))
+            }
+            var body: [(String, JSONValue)] = [
+                ("summary", .string(operation.summary)),
+                ("operationId", .string(operation.method + operation.path.replacingOccurrences(of: "/api/v1", with: "").split(whereSeparator: { !$0.isLetter }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined())),
+                ("tags", .array([.string(operation.tag)])),
+                ("responses", .object(responses)),
+            ]
+            if !operation.parameters.isEmpty { body.append(("parameters", .array(operation.parameters))) }
+            if let request = operation.requestSchema {
+                body.append(("requestBody", .object([("required", .bool(true)), ("content", .object([("application/json", .object([("schema", schemaRef(request))]))]))])))
+            }
+            if operation.path == "/api/v1/openapi.json" { body.append(("security", .array([]))) }
+            if let index = paths.firstIndex(where: { $0.0 == operation.path }) {
+                paths[index].1.append((operation.method, .object(body)))
+            } else {
+                paths.append((operation.path, [(operation.method, .object(body))]))
+            }
+        }
+        return .object([
+            ("openapi", .string("3.1.0")),
+            ("info", .object([("title", .string("Songhoti API")), ("version", .string("1")),
+                              ("description", .string("Bearer tokens from `songhoti tokens create` or the account page. Errors are RFC 9457 application/problem+json. Lists use cursor pagination."))])),
+            ("servers", .array([.object([("url", .string("/"))])])),
+            ("security", .array([.object([("bearer", .array([]))])])),
+            ("paths", .object(paths.map { ($0.0, .object($0.1)) })),
+            ("components", .object([
+                ("securitySchemes", .object([("bearer", .object([("type", .string("http")), ("scheme", .string("bearer"))]))])),
+                ("schemas", .object(schemas)),
+            ])),
+        ])
+    }
+
+    static func response(_ req: Request) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        let data = try encoder.encode(document)
+        return Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: data))
+    }
+}
