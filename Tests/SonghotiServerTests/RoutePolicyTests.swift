@@ -1,0 +1,175 @@
+import Fluent
+import Foundation
+import SonghotiCore
+@testable import SonghotiServer
+import Testing
+import Vapor
+import VaporTesting
+
+/// Walks every registered route as every role and checks allow or deny against one table.
+/// A new route fails this test until it is added to the table, so no route escapes a policy decision.
+@Suite("Every route, every role")
+struct RoutePolicyTests {
+    enum Access: Equatable {
+        case everyone          // any signed-in role (or any token holder)
+        case roles(Set<Role>)  // only these roles, when organisation-wide
+        case publicRoute       // no sign-in needed
+    }
+
+    static let admins: Set<Role> = [.administrator]
+    static let table: [String: Access] = [
+        "GET /healthz": .publicRoute,
+        "GET /readyz": .publicRoute,
+        "GET /login": .publicRoute,
+        "POST /login": .publicRoute,
+        "GET /login/two-factor": .publicRoute,
+        "POST /login/two-factor": .publicRoute,
+        "POST /logout": .publicRoute,
+        "POST /language": .publicRoute,
+        "GET /setup/:token": .publicRoute,
+        "POST /setup/:token": .publicRoute,
+        "GET /": .everyone,
+        "GET /account": .everyone,
+        "GET /account/password": .everyone,
+        "POST /account/password": .everyone,
+        "GET /account/two-factor": .everyone,
+        "POST /account/two-factor": .everyone,
+        "POST /account/two-factor/remove": .everyone,
+        "POST /account/tokens": .everyone,
+        "POST /account/tokens/:tokenID/revoke": .everyone,
+        "GET /admin/offices": .everyone,
+        "POST /admin/offices": .roles(admins),
+        "GET /admin/offices/:officeID": .roles(admins),
+        "POST /admin/offices/:officeID": .roles(admins),
+        "GET /admin/users": .roles([.administrator, .coordinator]),
+        "GET /admin/users/new": .roles(admins),
+        "POST /admin/users": .roles(admins),
+        "GET /admin/users/:userID": .roles(admins),
+        "POST /admin/users/:userID": .roles(admins),
+        "POST /admin/users/:userID/password": .roles(admins),
+        "POST /admin/users/:userID/disable": .roles(admins),
+        "POST /admin/users/:userID/enable": .roles(admins),
+        "GET /admin/security": .roles(admins),
+        "POST /admin/security": .roles(admins),
+        "GET /admin/audit": .roles(admins),
+        "GET /api/v1/openapi.json": .publicRoute,
+        "GET /api/v1/me": .everyone,
+        "GET /api/v1/users": .roles([.administrator, .coordinator]),
+        "POST /api/v1/users": .roles(admins),
+        "GET /api/v1/users/:userID": .roles([.administrator, .coordinator]),
+        "PATCH /api/v1/users/:userID": .roles(admins),
+        "GET /api/v1/offices": .everyone,
+        "POST /api/v1/offices": .roles(admins),
+        "GET /api/v1/offices/:officeID": .everyone,
+        "PATCH /api/v1/offices/:officeID": .roles(admins),
+    ]
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+    }
+
+    @Test func everyRouteIsInTheTable() async throws {
+        try await withTestApp { app, _ in
+            let registered = Set(app.routes.all.map(Self.key))
+            #expect(registered == Set(Self.table.keys), "missing: \(registered.subtracting(Self.table.keys)), stale: \(Set(Self.table.keys).subtracting(registered))")
+        }
+    }
+
+    @Test func everyRoleGetsWhatTheTableSays() async throws {
+        try await withTestApp { app, _ in
+            let office = try await Fixtures.office(app)
+            let target = try await Fixtures.user(app, role: .viewer, office: office.id)
+            let token = try await Fixtures.apiToken(app, for: target)
+            let tokenRow = try #require(try await APIToken.query(on: app.db).first())
+            func concrete(_ path: String) -> String {
+                path.replacingOccurrences(of: ":officeID", with: office.id!.uuidString)
+                    .replacingOccurrences(of: ":userID", with: target.id!.uuidString)
+                    .replacingOccurrences(of: ":tokenID", with: tokenRow.id!.uuidString)
+                    .replacingOccurrences(of: ":token", with: "no-such-token")
+            }
+            _ = token
+            for role in Role.allCases {
+                let user = try await Fixtures.user(app, role: role)
+                let browser = try await Fixtures.session(app, for: user)
+                let apiToken = try await Fixtures.apiToken(app, for: user)
+                for route in app.routes.all {
+                    let key = Self.key(route)
+                    let access = try #require(Self.table[key])
+                    let path = concrete("/" + route.path.map(\.description).joined(separator: "/"))
+                    let status: HTTPStatus
+                    if path.hasPrefix("/api/") {
+                        var headers: HTTPHeaders = ["Authorization": "Bearer \(apiToken)"]
+                        headers.contentType = .json
+                        status = try await app.testing().sendRequest(route.method, path, headers: headers, body: ByteBuffer(string: "{}")).status
+                    } else if route.method == .GET {
+                        status = try await browser.get(path).status
+                    } else {
+                        // Forms with a valid token but no fields: allowed roles get a validation answer, denied roles 403.
+                        // Sign-out and the language switch are skipped: they would end or alter the walking session.
+                        if ["POST /logout", "POST /language", "POST /login", "POST /login/two-factor"].contains(key) { continue }
+                        status = try await browser.post(path).status
+                    }
+                    let allowed: Bool
+                    switch access {
+                    case .publicRoute, .everyone: allowed = true
+                    case .roles(let roles): allowed = roles.contains(role)
+                    }
+                    if allowed {
+                        #expect(status != .forbidden && status != .unauthorized, "\(role.rawValue) should reach \(key), got \(status.code)")
+                    } else {
+                        #expect(status == .forbidden, "\(role.rawValue) must be refused \(key), got \(status.code)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func signedOutVisitorsAreSentToSignInAndAPIWantsAToken() async throws {
+        try await withTestApp { app, _ in
+            let office = try await Fixtures.office(app)
+            for route in app.routes.all {
+                let key = Self.key(route)
+                guard Self.table[key] != .publicRoute else { continue }
+                let path = "/" + route.path.map(\.description).joined(separator: "/")
+                    .replacingOccurrences(of: ":officeID", with: office.id!.uuidString)
+                    .replacingOccurrences(of: ":userID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":tokenID", with: UUID().uuidString)
+                if path.hasPrefix("/api/") {
+                    let response = try await app.testing().sendRequest(route.method, path)
+                    #expect(response.status == .unauthorized, "\(key)")
+                    #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                } else if route.method == .GET {
+                    let response = try await Browser(app: app).get(path)
+                    #expect(response.location?.hasPrefix("/login") == true, "\(key)")
+                }
+            }
+        }
+    }
+
+    @Test func officeScopedCoordinatorSeesOnlyTheirOffice() async throws {
+        try await withTestApp { app, _ in
+            let dhaka = try await Fixtures.office(app)
+            let gazipur = try await Fixtures.office(app, code: "GZP", name: "Gazipur")
+            let coordinator = try await Fixtures.user(app, role: .coordinator, office: dhaka.id)
+            let inside = try await Fixtures.user(app, role: .caseworker, office: dhaka.id)
+            let outside = try await Fixtures.user(app, role: .caseworker, office: gazipur.id)
+            let token = try await Fixtures.apiToken(app, for: coordinator)
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/users", headers: ["Authorization": "Bearer \(token)"])
+            let page = try list.content.decode(PageDTO<UserDTO>.self)
+            let ids = Set(page.items.map(\.id))
+            #expect(ids.contains(inside.id!))
+            #expect(!ids.contains(outside.id!))
+            let other = try await app.testing().sendRequest(.GET, "/api/v1/users/\(outside.id!)", headers: ["Authorization": "Bearer \(token)"])
+            #expect(other.status == .forbidden)
+
+            let officeAdmin = try await Fixtures.user(app, role: .administrator, office: dhaka.id)
+            let adminBrowser = try await Fixtures.session(app, for: officeAdmin)
+            #expect(try await adminBrowser.get("/admin/users/\(outside.id!)").status == .forbidden)
+            #expect(try await adminBrowser.get("/admin/users/\(inside.id!)").status == .ok)
+            // An office administrator cannot mint organisation-wide administrators.
+            let escalate = try await adminBrowser.post("/admin/users", ["email": "x@example.org", "display_name": "X", "role": "administrator",
+                                                                       "office_id": "", "language": "en", "password": "a perfectly fine phrase"])
+            #expect(escalate.status == .forbidden)
+        }
+    }
+}
