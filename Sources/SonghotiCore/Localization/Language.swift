@@ -15,12 +15,12 @@ public enum Language: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// Locale used for number and date formatting.
+    /// Locale used for number and date formatting, with the language's own digits (১২৩, ១២៣).
     public var locale: Locale {
         switch self {
         case .english: Locale(identifier: "en_GB")
-        case .bangla: Locale(identifier: "bn_BD")
-        case .khmer: Locale(identifier: "km_KH")
+        case .bangla: Locale(identifier: "bn_BD@numbers=beng")
+        case .khmer: Locale(identifier: "km_KH@numbers=khmr")
         }
     }
 

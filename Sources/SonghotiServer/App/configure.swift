@@ -50,6 +50,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(WebSessionMiddleware())
     app.middleware.use(ErrorPages())
+    app.middleware.use(BodyLimit(maximumBytes: 256 * 1024))
 
     try routes(app)
     registerCommands(app)
@@ -81,11 +82,20 @@ public func prepareData(_ app: Application, migrate: Bool) async throws -> Strin
     try await app.dialect.prepare(app.db.sql)
     if migrate {
         try await app.autoMigrate()
-    } else if try await !app.migrator.previewPrepareBatch().get().isEmpty {
+    } else if try await migrationsPending(app) {
         throw StartupError.migrationsPending
     }
     if app.decoyPasswordHash.isEmpty {
         app.decoyPasswordHash = try await app.password.async.hash(Secrets.token())
     }
     return try await FieldProtection.establish(app, settings: app.songhotiSettings)
+}
+
+/// Whether any registered migration has not run (a database without the migration log has run none).
+func migrationsPending(_ app: Application) async throws -> Bool {
+    do {
+        return try await !app.migrator.previewPrepareBatch().get().isEmpty
+    } catch {
+        return true
+    }
 }

@@ -43,7 +43,7 @@ extension Request {
     }
 }
 
-/// `#t("key")` or `#t("key", arg0, arg1)`: a catalog string in the request's language.
+/// The `t` tag: `#t` with a catalog key, then optional arguments for `{0}`, `{1}`: a string in the request's language.
 struct TranslateTag: LeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let key = ctx.parameters.first?.string else {

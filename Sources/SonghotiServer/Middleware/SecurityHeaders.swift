@@ -43,3 +43,18 @@ struct RequestLog: AsyncMiddleware {
         req.logger.info("\(req.method) \(pattern) \(status)", metadata: ["ms": .stringConvertible(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)])
     }
 }
+
+/// Refuses bodies over the limit before any handler runs: by declared length, and by size when already read.
+/// (Vapor's own limit applies while streaming a body in; this also covers bodies that arrived whole.)
+struct BodyLimit: AsyncMiddleware {
+    let maximumBytes: Int
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let declared = req.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
+        let received = req.body.data?.readableBytes ?? 0
+        if max(declared, received) > maximumBytes {
+            throw Abort(.payloadTooLarge, reason: "The request body is larger than \(maximumBytes / 1024) KB.")
+        }
+        return try await next.respond(to: req)
+    }
+}

@@ -24,12 +24,7 @@ struct HealthController: RouteCollection {
             database = "unreachable"
         }
         if database == "ok" {
-            do {
-                let pending = try await req.application.migrator.previewPrepareBatch().get()
-                if !pending.isEmpty { migrations = "pending" }
-            } catch {
-                migrations = "unknown"
-            }
+            migrations = try await migrationsPending(req.application) ? "pending" : "current"
         } else {
             migrations = "unknown"
         }
