@@ -16,7 +16,6 @@ do {
     }
     try await app.execute()
 } catch {
-    app.logger.critical("\(String(describing: error))")
     FileHandle.standardError.write(Data("songhoti: \(error)\n".utf8))
     try? await app.asyncShutdown()
     exit(1)
