@@ -118,13 +118,7 @@ enum AccountForms {
     /// The first problem with a new password, as a sentence in the request's language.
     static func passwordError(_ password: String, confirmation: String, accountName: String?, req: Request) -> String? {
         if let problem = req.application.passwordPolicy.problems(in: password, accountName: accountName).first {
-            switch problem {
-            case .tooShort(let minimum): return req.t("password.error.too_short", req.format.number(minimum))
-            case .tooLong(let maximum): return req.t("password.error.too_long", req.format.number(maximum))
-            case .common: return req.t("password.error.common")
-            case .containsAccountName: return req.t("password.error.contains_account")
-            case .repetitive: return req.t("password.error.repetitive")
-            }
+            return req.t(UserService.key(for: problem))
         }
         if password != confirmation { return req.t("password.error.mismatch") }
         return nil
