@@ -44,17 +44,8 @@ struct OfficesAPIController: RouteCollection {
         }
     }
 
-    private func office(_ req: Request, _ action: OfficePolicy.Action) async throws -> Office {
-        let principal = try req.principal()
-        guard let id = req.parameters.get("officeID", as: UUID.self) else { throw Abort(.notFound) }
-        try req.authorize(OfficePolicy.decide(principal, action, office: principal.officeID ?? id))
-        guard let office = try await Office.find(id, on: req.db) else { throw Abort(.notFound) }
-        try req.authorize(OfficePolicy.decide(principal, action, office: id))
-        return office
-    }
-
     func show(req: Request) async throws -> OfficeDTO {
-        try OfficeDTO(try await office(req, .view))
+        try OfficeDTO(try await req.authorizedOffice(.view))
     }
 
     struct PatchBody: Content {
@@ -66,7 +57,7 @@ struct OfficesAPIController: RouteCollection {
     }
 
     func update(req: Request) async throws -> OfficeDTO {
-        let office = try await office(req, .update)
+        let office = try await req.authorizedOffice(.update)
         let body = try req.decodeJSON(PatchBody.self)
         do {
             try await OfficeService(context: req.change).update(office, with: .init(

@@ -57,16 +57,8 @@ struct UsersAPIController: RouteCollection {
         }
     }
 
-    private func target(_ req: Request, _ action: UserPolicy.Action) async throws -> User {
-        let principal = try req.principal()
-        try req.authorize(UserPolicy.decide(principal, action))
-        guard let id = req.parameters.get("userID", as: UUID.self), let user = try await User.find(id, on: req.db) else { throw Abort(.notFound) }
-        try req.authorize(UserPolicy.decide(principal, action, target: .init(userID: id, role: user.role, officeID: user.officeID)))
-        return user
-    }
-
     func show(req: Request) async throws -> UserDTO {
-        try UserDTO(try await target(req, .view))
+        try UserDTO(try await req.authorizedUser(.view))
     }
 
     struct UpdateBody: Content {
@@ -90,7 +82,7 @@ struct UsersAPIController: RouteCollection {
     }
 
     func update(req: Request) async throws -> UserDTO {
-        let user = try await target(req, .update)
+        let user = try await req.authorizedUser(.update)
         let body = try req.decodeJSON(UpdateBody.self)
         let principal = try req.principal()
         let officeID = body.office_id ?? user.officeID

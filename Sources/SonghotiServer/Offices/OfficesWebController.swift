@@ -84,25 +84,15 @@ struct OfficesWebController: RouteCollection {
         }
     }
 
-    private func office(_ req: Request, action: OfficePolicy.Action) async throws -> Office {
-        let principal = try req.principal()
-        guard let id = req.parameters.get("officeID", as: UUID.self) else { throw Abort(.notFound) }
-        // Decide before looking anything up, so a denied role learns nothing about which ids exist.
-        try req.authorize(OfficePolicy.decide(principal, action, office: principal.officeID ?? id))
-        guard let office = try await Office.find(id, on: req.db) else { throw Abort(.notFound) }
-        try req.authorize(OfficePolicy.decide(principal, action, office: id))
-        return office
-    }
-
     func edit(req: Request) async throws -> Response {
-        let office = try await office(req, action: .update)
+        let office = try await req.authorizedOffice(.update)
         let values = FormValues(name: office.name, code: office.code, kind: office.kind, location: office.location, active: office.active)
         return try await req.page("admin-office-edit", titleKey: "offices.edit_title",
                                   EditView(id: office.id?.uuidString ?? "", form: values, kinds: Self.kinds(req, selected: office.kind), errors: [:]))
     }
 
     func update(req: Request) async throws -> Response {
-        let office = try await office(req, action: .update)
+        let office = try await req.authorizedOffice(.update)
         let form = try req.content.decode(Form.self)
         do {
             try await OfficeService(context: req.change).update(office, with: form.input)

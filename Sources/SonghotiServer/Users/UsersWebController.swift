@@ -102,14 +102,6 @@ struct UsersWebController: RouteCollection {
         }
     }
 
-    private func target(_ req: Request, _ action: UserPolicy.Action) async throws -> User {
-        let principal = try req.principal()
-        try req.authorize(UserPolicy.decide(principal, action))
-        guard let id = req.parameters.get("userID", as: UUID.self), let user = try await User.find(id, on: req.db) else { throw Abort(.notFound) }
-        try req.authorize(UserPolicy.decide(principal, action, target: .init(userID: id, role: user.role, officeID: user.officeID)))
-        return user
-    }
-
     private func editView(_ req: Request, _ user: User, values: FormValues? = nil, errors: [String: String] = [:]) async throws -> FormView {
         let principal = try req.principal()
         let current = FormValues(email: user.email, displayName: user.displayName, role: user.roleRaw, officeID: user.officeID?.uuidString ?? "", language: user.language)
@@ -118,12 +110,12 @@ struct UsersWebController: RouteCollection {
     }
 
     func edit(req: Request) async throws -> Response {
-        let user = try await target(req, .update)
+        let user = try await req.authorizedUser(.update)
         return try await req.page("admin-user-form", titleKey: "users.edit_title", try await editView(req, user))
     }
 
     func update(req: Request) async throws -> Response {
-        let user = try await target(req, .update)
+        let user = try await req.authorizedUser(.update)
         let form = try req.content.decode(Form.self)
         let role = Role(rawValue: form.role ?? "") ?? .viewer
         // The new role and office must be within the editor's power too.
@@ -141,7 +133,7 @@ struct UsersWebController: RouteCollection {
     }
 
     func resetPassword(req: Request) async throws -> Response {
-        let user = try await target(req, .resetPassword)
+        let user = try await req.authorizedUser(.resetPassword)
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         do {
             try await UserService(context: req.change).resetPassword(user, to: password) { try await req.password.async.hash($0) }
@@ -153,13 +145,13 @@ struct UsersWebController: RouteCollection {
     }
 
     func disable(req: Request) async throws -> Response {
-        let user = try await target(req, .disable)
+        let user = try await req.authorizedUser(.disable)
         try await UserService(context: req.change).setDisabled(user, true)
         return req.seeOther("/admin/users?notice=user_disabled")
     }
 
     func enable(req: Request) async throws -> Response {
-        let user = try await target(req, .disable)
+        let user = try await req.authorizedUser(.disable)
         try await UserService(context: req.change).setDisabled(user, false)
         return req.seeOther("/admin/users?notice=user_enabled")
     }
