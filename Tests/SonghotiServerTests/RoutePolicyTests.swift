@@ -17,6 +17,7 @@ struct RoutePolicyTests {
     }
 
     static let admins: Set<Role> = [.administrator]
+    static let caseHandlers: Set<Role> = [.caseworker, .coordinator]
     static let table: [String: Access] = [
         "GET /healthz": .publicRoute,
         "GET /readyz": .publicRoute,
@@ -52,7 +53,21 @@ struct RoutePolicyTests {
         "GET /admin/security": .roles(admins),
         "POST /admin/security": .roles(admins),
         "GET /admin/audit": .roles(admins),
+        "GET /workers": .everyone,
+        "GET /workers/new": .roles(caseHandlers),
+        "POST /workers": .roles(caseHandlers),
+        "GET /workers/:workerID": .everyone,
+        "GET /workers/:workerID/edit": .roles(caseHandlers),
+        "POST /workers/:workerID": .roles(caseHandlers),
+        "POST /workers/:workerID/consents": .roles(caseHandlers),
+        "POST /workers/:workerID/consents/:consentID/withdraw": .roles(caseHandlers),
         "GET /api/v1/openapi.json": .publicRoute,
+        "GET /api/v1/workers": .everyone,
+        "POST /api/v1/workers": .roles(caseHandlers),
+        "GET /api/v1/workers/:workerID": .everyone,
+        "PATCH /api/v1/workers/:workerID": .roles(caseHandlers),
+        "GET /api/v1/workers/:workerID/consents": .everyone,
+        "POST /api/v1/workers/:workerID/consents": .roles(caseHandlers),
         "GET /api/v1/me": .everyone,
         "GET /api/v1/users": .roles([.administrator, .coordinator]),
         "POST /api/v1/users": .roles(admins),
@@ -81,11 +96,18 @@ struct RoutePolicyTests {
             let target = try await Fixtures.user(app, role: .viewer, office: office.id)
             let token = try await Fixtures.apiToken(app, for: target)
             let tokenRow = try #require(try await APIToken.query(on: app.db).first())
+            let intake = try await Fixtures.user(app, role: .caseworker, office: office.id)
+            let worker = try await WorkerService(context: .commandLine(app)).create(
+                .init(fullName: "Test Worker", phone: "01711000000", officeID: office.id), principal: try intake.principal(), confirmedNew: false)
+            let consent = try await WorkerService(context: .commandLine(app)).recordConsent(
+                .init(purpose: "statistics", partner: "", givenOn: "2026-01-01", method: "verbal"), for: worker, principal: try intake.principal())
             func concrete(_ path: String) -> String {
                 path.replacingOccurrences(of: ":officeID", with: office.id!.uuidString)
                     .replacingOccurrences(of: ":userID", with: target.id!.uuidString)
                     .replacingOccurrences(of: ":tokenID", with: tokenRow.id!.uuidString)
                     .replacingOccurrences(of: ":token", with: "no-such-token")
+                    .replacingOccurrences(of: ":workerID", with: worker.id!.uuidString)
+                    .replacingOccurrences(of: ":consentID", with: consent.id!.uuidString)
             }
             _ = token
             for role in Role.allCases {
@@ -134,6 +156,8 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":officeID", with: office.id!.uuidString)
                     .replacingOccurrences(of: ":userID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":tokenID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":workerID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":consentID", with: UUID().uuidString)
                 if path.hasPrefix("/api/") {
                     let response = try await app.testing().sendRequest(route.method, path)
                     #expect(response.status == .unauthorized, "\(key)")

@@ -15,6 +15,18 @@ public struct LocalizedFormat: Sendable {
         value.formatted(IntegerFormatStyle<Int>(locale: language.locale))
     }
 
+    /// A year without grouping: "1998", "১৯৯৮".
+    public func year(_ value: Int) -> String {
+        value.formatted(IntegerFormatStyle<Int>(locale: language.locale).grouping(.never))
+    }
+
+    /// A calendar date stored as midnight UTC (legal dates have no time of day), e.g. "17 Nov 2025".
+    public func calendarDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return date.formatted(Date.FormatStyle(date: .abbreviated, time: .omitted, locale: language.locale, calendar: calendar, timeZone: .gmt))
+    }
+
     /// Date and time, e.g. "23 Nov 2026, 14:05".
     public func dateTime(_ date: Date) -> String {
         var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, calendar: calendar, timeZone: timeZone)

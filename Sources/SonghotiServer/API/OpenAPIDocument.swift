@@ -1,4 +1,5 @@
 import Foundation
+import SonghotiCore
 import Vapor
 
 /// A JSON value, for writing the OpenAPI document as data.
@@ -57,7 +58,18 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/offices", summary: "Create an office", tag: "offices", requestSchema: "OfficeCreate", responseStatus: 201, responseSchema: "Office"),
         Operation(method: "get", path: "/api/v1/offices/{officeID}", summary: "One office", tag: "offices", parameters: [idParameter("officeID")], responseSchema: "Office"),
         Operation(method: "patch", path: "/api/v1/offices/{officeID}", summary: "Change an office", tag: "offices", parameters: [idParameter("officeID")], requestSchema: "OfficeUpdate", responseSchema: "Office"),
+        Operation(method: "get", path: "/api/v1/workers", summary: "Workers in the caller's scope (codes and non-identifying fields), or an exact lookup by ?phone= or ?national_id= through the blind index (case-handling roles only; audited)", tag: "workers",
+                  parameters: pageParameters + [queryParameter("phone", "full phone number in any format"), queryParameter("national_id", "full national ID or passport number")], responseSchema: "WorkerPage"),
+        Operation(method: "post", path: "/api/v1/workers", summary: "Record a worker; 409 if the phone or ID number is already on record unless confirm_new is true", tag: "workers", requestSchema: "WorkerInput", responseStatus: 201, responseSchema: "Worker"),
+        Operation(method: "get", path: "/api/v1/workers/{workerID}", summary: "One worker; identifiers included for case-handling roles (the view is audited)", tag: "workers", parameters: [idParameter("workerID")], responseSchema: "Worker"),
+        Operation(method: "patch", path: "/api/v1/workers/{workerID}", summary: "Change a worker", tag: "workers", parameters: [idParameter("workerID")], requestSchema: "WorkerInput", responseSchema: "Worker"),
+        Operation(method: "get", path: "/api/v1/workers/{workerID}/consents", summary: "The worker's consents, including withdrawn ones", tag: "workers", parameters: [idParameter("workerID")], responseSchema: "ConsentList"),
+        Operation(method: "post", path: "/api/v1/workers/{workerID}/consents", summary: "Record a consent", tag: "workers", parameters: [idParameter("workerID")], requestSchema: "ConsentInput", responseStatus: 201, responseSchema: "Consent"),
     ]
+
+    static func queryParameter(_ name: String, _ description: String) -> JSONValue {
+        .object([("name", .string(name)), ("in", .string("query")), ("description", .string(description)), ("schema", .object([("type", .string("string"))]))])
+    }
 
     private static func schemaRef(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
     private static func type(_ t: String, _ extra: [(String, JSONValue)] = []) -> JSONValue { .object([("type", .string(t))] + extra) }
@@ -66,6 +78,10 @@ enum OpenAPIDocument {
     }
     private static let roles: JSONValue = .array(["administrator", "coordinator", "caseworker", "programme_officer", "viewer"].map(JSONValue.string))
     private static let languages: JSONValue = .array(["en", "bn", "km"].map(JSONValue.string))
+    private static let sexes: JSONValue = .array(Worker.Sex.allCases.map { .string($0.rawValue) })
+    private static let migrantStatuses: JSONValue = .array(Worker.MigrantStatus.allCases.map { .string($0.rawValue) })
+    private static let purposes: JSONValue = .array(ConsentPurpose.allCases.map { .string($0.rawValue) })
+    private static let methods: JSONValue = .array(ConsentMethod.allCases.map { .string($0.rawValue) })
     private static let kinds: JSONValue = .array(Office.Kind.allCases.map { .string($0.rawValue) })
 
     private static func object(_ properties: [(String, JSONValue)], required: [String]) -> JSONValue {
@@ -112,6 +128,34 @@ enum OpenAPIDocument {
                 ("name", type("string")), ("code", type("string")), ("kind", type("string", [("enum", kinds)])),
                 ("location", type("string")), ("active", type("boolean")),
             ], required: [])),
+            ("Worker", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("code", type("string", [("pattern", .string("^W-[0-9]{5,}$"))])),
+                ("office_id", type("string", [("format", .string("uuid"))])), ("sex", type("string", [("enum", sexes)])),
+                ("birth_year", nullable("integer")), ("district", type("string")), ("upazila", type("string")), ("occupation", type("string")),
+                ("grade", type("string")), ("migrant_status", type("string", [("enum", migrantStatuses)])), ("languages", type("string")),
+                ("identifiers", .object([("oneOf", .array([.object([("type", .string("null"))]), object([
+                    ("full_name", type("string")), ("phone", nullable("string")), ("national_id", nullable("string")),
+                    ("address", nullable("string")), ("birth_date", nullable("string", [("format", .string("date"))])),
+                ], required: ["full_name"])]))])),
+            ], required: ["id", "code", "office_id", "sex", "district", "upazila", "occupation", "grade", "migrant_status", "languages"])),
+            ("WorkerPage", page("Worker")),
+            ("WorkerInput", object([
+                ("full_name", type("string", [("maxLength", .int(200))])), ("phone", type("string")), ("national_id", type("string", [("maxLength", .int(40))])),
+                ("address", type("string", [("maxLength", .int(500))])), ("birth_date", type("string", [("format", .string("date"))])),
+                ("sex", type("string", [("enum", sexes)])), ("birth_year", type("integer")), ("district", type("string")), ("upazila", type("string")),
+                ("occupation", type("string")), ("grade", type("string")), ("migrant_status", type("string", [("enum", migrantStatuses)])),
+                ("languages", type("string")), ("office_id", type("string", [("format", .string("uuid"))])), ("confirm_new", type("boolean")),
+            ], required: [])),
+            ("Consent", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("purpose", type("string", [("enum", purposes)])), ("partner", nullable("string")),
+                ("given_on", type("string", [("format", .string("date"))])), ("method", type("string", [("enum", methods)])),
+                ("withdrawn_on", nullable("string", [("format", .string("date"))])),
+            ], required: ["id", "purpose", "given_on", "method"])),
+            ("ConsentList", .object([("type", .string("array")), ("items", schemaRef("Consent"))])),
+            ("ConsentInput", object([
+                ("purpose", type("string", [("enum", purposes)])), ("partner", type("string", [("description", .string("required for referral"))])),
+                ("given_on", type("string", [("format", .string("date"))])), ("method", type("string", [("enum", methods)])),
+            ], required: ["purpose", "given_on", "method"])),
             ("Problem", object([
                 ("type", type("string", [("format", .string("uri-reference"))])), ("title", type("string")), ("status", type("integer")),
                 ("detail", type("string")),

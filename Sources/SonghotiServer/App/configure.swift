@@ -29,6 +29,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
 
     app.migrations.add(CreateFoundation(dialect: app.dialect))
+    app.migrations.add(CreateWorkers())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -68,12 +69,14 @@ func routes(_ app: Application) throws {
     try staff.register(collection: OfficesWebController())
     try staff.register(collection: UsersWebController())
     try staff.register(collection: AdministrationController())
+    try staff.register(collection: WorkersWebController())
 
     let api = app.grouped("api", "v1")
     api.get("openapi.json") { try OpenAPIDocument.response($0) }
     let authenticated = api.grouped(BearerTokenMiddleware())
     try authenticated.register(collection: UsersAPIController())
     try authenticated.register(collection: OfficesAPIController())
+    try authenticated.register(collection: WorkersAPIController())
 }
 
 /// Work every command that touches data does first: the dialect's preparation, then the key ring check.

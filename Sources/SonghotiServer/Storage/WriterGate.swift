@@ -32,6 +32,7 @@ public actor WriterGate {
     }
 
     /// Runs `body` in a database transaction, alone among this process's writers when the gate serialises.
+    @discardableResult
     public nonisolated func transaction<T: Sendable>(
         on database: any Database,
         _ body: @Sendable @escaping (any Database) async throws -> T
