@@ -61,6 +61,19 @@ struct RoutePolicyTests {
         "POST /workers/:workerID": .roles(caseHandlers),
         "POST /workers/:workerID/consents": .roles(caseHandlers),
         "POST /workers/:workerID/consents/:consentID/withdraw": .roles(caseHandlers),
+        "GET /cases": .everyone,
+        "GET /cases/new": .roles(caseHandlers),
+        "POST /cases": .roles(caseHandlers),
+        "GET /cases/settings": .roles([.coordinator, .administrator]),
+        "POST /cases/settings": .roles([.coordinator, .administrator]),
+        "GET /cases/:caseID": .everyone,
+        "POST /cases/:caseID/access": .everyone,
+        "POST /cases/:caseID/transitions": .roles(caseHandlers),
+        "GET /api/v1/cases": .everyone,
+        "POST /api/v1/cases": .roles(caseHandlers),
+        "GET /api/v1/cases/:caseID": .everyone,
+        "POST /api/v1/cases/:caseID/access": .everyone,
+        "POST /api/v1/cases/:caseID/transitions": .roles(caseHandlers),
         "GET /api/v1/openapi.json": .publicRoute,
         "GET /api/v1/workers": .everyone,
         "POST /api/v1/workers": .roles(caseHandlers),
@@ -99,6 +112,9 @@ struct RoutePolicyTests {
             let intake = try await Fixtures.user(app, role: .caseworker, office: office.id)
             let worker = try await WorkerService(context: .commandLine(app)).create(
                 .init(fullName: "Test Worker", phone: "01711000000", officeID: office.id), principal: try intake.principal(), confirmedNew: false)
+            let openCase = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: office.id, category: "unpaid_wages", channel: "phone", summary: "Three months of wages unpaid.", workers: [worker.code]),
+                principal: try intake.principal())
             let consent = try await WorkerService(context: .commandLine(app)).recordConsent(
                 .init(purpose: "statistics", partner: "", givenOn: "2026-01-01", method: "verbal"), for: worker, principal: try intake.principal())
             func concrete(_ path: String) -> String {
@@ -108,6 +124,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":token", with: "no-such-token")
                     .replacingOccurrences(of: ":workerID", with: worker.id!.uuidString)
                     .replacingOccurrences(of: ":consentID", with: consent.id!.uuidString)
+                    .replacingOccurrences(of: ":caseID", with: openCase.id!.uuidString)
             }
             _ = token
             for role in Role.allCases {
@@ -158,6 +175,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":tokenID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":workerID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":consentID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":caseID", with: UUID().uuidString)
                 if path.hasPrefix("/api/") {
                     let response = try await app.testing().sendRequest(route.method, path)
                     #expect(response.status == .unauthorized, "\(key)")

@@ -84,3 +84,12 @@ extension Request {
         }
     }
 }
+
+extension Request {
+    /// 201 Created with the new resource's address in `Location`.
+    func created<T: Content>(_ body: T, at location: String) async throws -> Response {
+        let response = try await body.encodeResponse(status: .created, for: self)
+        response.headers.replaceOrAdd(name: .location, value: location)
+        return response
+    }
+}

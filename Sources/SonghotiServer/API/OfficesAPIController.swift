@@ -36,9 +36,7 @@ struct OfficesAPIController: RouteCollection {
         do {
             let office = try await OfficeService(context: req.change).create(
                 .init(name: body.name, code: body.code, kind: body.kind ?? Office.Kind.workerCentre.rawValue, location: body.location ?? "", active: body.active ?? true))
-            let response = try await OfficeDTO(office).encodeResponse(status: .created, for: req)
-            response.headers.replaceOrAdd(name: .location, value: "/api/v1/offices/\(try office.requireID())")
-            return response
+            return try await req.created(OfficeDTO(office), at: "/api/v1/offices/\(try office.requireID())")
         } catch let invalid as Invalid {
             throw ValidationFailure(errors: invalid.fieldErrors(req))
         }

@@ -65,6 +65,12 @@ enum OpenAPIDocument {
         Operation(method: "patch", path: "/api/v1/workers/{workerID}", summary: "Change a worker", tag: "workers", parameters: [idParameter("workerID")], requestSchema: "WorkerInput", responseSchema: "Worker"),
         Operation(method: "get", path: "/api/v1/workers/{workerID}/consents", summary: "The worker's consents, including withdrawn ones", tag: "workers", parameters: [idParameter("workerID")], responseSchema: "ConsentList"),
         Operation(method: "post", path: "/api/v1/workers/{workerID}/consents", summary: "Record a consent", tag: "workers", parameters: [idParameter("workerID")], requestSchema: "ConsentInput", responseStatus: 201, responseSchema: "Consent"),
+        Operation(method: "get", path: "/api/v1/cases", summary: "Cases the caller may open, newest first (restricted cases only for their assignees and coordinators); no narratives in lists", tag: "cases",
+                  parameters: pageParameters + [queryParameter("status", "a case status"), queryParameter("category", "a category key")], responseSchema: "CasePage"),
+        Operation(method: "post", path: "/api/v1/cases", summary: "Open a case for one worker (individual) or several (collective); the caller is assigned", tag: "cases", requestSchema: "CaseInput", responseStatus: 201, responseSchema: "Case"),
+        Operation(method: "get", path: "/api/v1/cases/{caseID}", summary: "One case with its narrative; 403 for a restricted case until a reason is stated; every read is audited", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "Case"),
+        Operation(method: "post", path: "/api/v1/cases/{caseID}/access", summary: "Break glass: state why you need to open a restricted case (audited, shown on the case, valid 12 hours)", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "AccessReason", responseStatus: 204),
+        Operation(method: "post", path: "/api/v1/cases/{caseID}/transitions", summary: "Change status along the workflow; closing needs an outcome and, if the organisation requires it, a coordinator", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "TransitionInput", responseSchema: "TransitionResult"),
     ]
 
     static func queryParameter(_ name: String, _ description: String) -> JSONValue {
@@ -82,6 +88,10 @@ enum OpenAPIDocument {
     private static let migrantStatuses: JSONValue = .array(Worker.MigrantStatus.allCases.map { .string($0.rawValue) })
     private static let purposes: JSONValue = .array(ConsentPurpose.allCases.map { .string($0.rawValue) })
     private static let methods: JSONValue = .array(ConsentMethod.allCases.map { .string($0.rawValue) })
+    private static let statuses: JSONValue = .array(CaseStatus.allCases.map { .string($0.rawValue) })
+    private static let outcomes: JSONValue = .array(CaseOutcome.allCases.map { .string($0.rawValue) })
+    private static let urgencies: JSONValue = .array(CaseUrgency.allCases.map { .string($0.rawValue) })
+    private static let channels: JSONValue = .array(IntakeChannel.allCases.map { .string($0.rawValue) })
     private static let kinds: JSONValue = .array(Office.Kind.allCases.map { .string($0.rawValue) })
 
     private static func object(_ properties: [(String, JSONValue)], required: [String]) -> JSONValue {
@@ -156,6 +166,30 @@ enum OpenAPIDocument {
                 ("purpose", type("string", [("enum", purposes)])), ("partner", type("string", [("description", .string("required for referral"))])),
                 ("given_on", type("string", [("format", .string("date"))])), ("method", type("string", [("enum", methods)])),
             ], required: ["purpose", "given_on", "method"])),
+            ("Case", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("reference", type("string", [("pattern", .string("^[A-Z0-9]{2,10}-[0-9]{4}-[0-9]{5,}$"))])),
+                ("office_id", type("string", [("format", .string("uuid"))])), ("kind", type("string", [("enum", .array([.string("individual"), .string("collective")]))])),
+                ("category", type("string")), ("channel", type("string", [("enum", channels)])), ("urgency", type("string", [("enum", urgencies)])),
+                ("status", type("string", [("enum", statuses)])), ("restricted", type("boolean")), ("summary", nullable("string")),
+                ("worker_ids", .object([("type", .array([.string("array"), .string("null")])), ("items", type("string", [("format", .string("uuid"))]))])),
+                ("factory_id", nullable("string", [("format", .string("uuid"))])), ("country", type("string")),
+                ("incident_from", nullable("string", [("format", .string("date"))])), ("incident_to", nullable("string", [("format", .string("date"))])),
+                ("outcome", nullable("string")), ("closure_requested_outcome", nullable("string")),
+                ("first_response_due_at", type("string", [("format", .string("date-time"))])), ("created_at", nullable("string", [("format", .string("date-time"))])),
+            ], required: ["id", "reference", "office_id", "kind", "category", "channel", "urgency", "status", "restricted", "country", "first_response_due_at"])),
+            ("CasePage", page("Case")),
+            ("CaseInput", object([
+                ("office_id", type("string", [("format", .string("uuid"))])), ("kind", type("string", [("enum", .array([.string("individual"), .string("collective")]))])),
+                ("category", type("string")), ("channel", type("string", [("enum", channels)])), ("urgency", type("string", [("enum", urgencies)])),
+                ("summary", type("string", [("maxLength", .int(20000))])), ("restricted", type("boolean")),
+                ("workers", .object([("type", .string("array")), ("items", type("string", [("description", .string("worker code such as W-00012, or id"))]))])),
+                ("employer", type("string")), ("country", type("string", [("pattern", .string("^[A-Za-z]{2}$"))])),
+                ("incident_from", type("string", [("format", .string("date"))])), ("incident_to", type("string", [("format", .string("date"))])),
+                ("destination_country", type("string")), ("recruiting_agency", type("string")),
+            ], required: ["category", "channel", "summary", "workers"])),
+            ("AccessReason", object([("reason", type("string", [("minLength", .int(10)), ("maxLength", .int(1000))]))], required: ["reason"])),
+            ("TransitionInput", object([("to", type("string", [("enum", statuses)])), ("outcome", type("string", [("enum", outcomes)]))], required: ["to"])),
+            ("TransitionResult", object([("status", type("string", [("enum", statuses)])), ("closure_requested", type("boolean"))], required: ["status", "closure_requested"])),
             ("Problem", object([
                 ("type", type("string", [("format", .string("uri-reference"))])), ("title", type("string")), ("status", type("integer")),
                 ("detail", type("string")),
@@ -168,9 +202,9 @@ enum OpenAPIDocument {
         var paths: [(String, [(String, JSONValue)])] = []
         for operation in operations {
             var responses: [(String, JSONValue)] = []
-            let content: JSONValue = operation.responseSchema.map { .object([("application/json", .object([("schema", schemaRef($0))]))]) }
+            let content: JSONValue? = operation.responseStatus == 204 ? nil : operation.responseSchema.map { .object([("application/json", .object([("schema", schemaRef($0))]))]) }
                 ?? .object([("application/json", .object([("schema", type("object"))]))])
-            responses.append((String(operation.responseStatus), .object([("description", .string("Success")), ("content", content)])))
+            responses.append((String(operation.responseStatus), .object([("description", .string("Success"))] + (content.map { [("content", $0)] } ?? []))))
             let problem: JSONValue = .object([("application/problem+json", .object([("schema", schemaRef("Problem"))]))])
             for (status, text) in [("401", "Missing or invalid token"), ("403", "Not allowed for this role or scope"), ("422", "Invalid fields")] {
                 responses.append((status, .object([("description", .string(text)), ("content", problem)])))

@@ -49,9 +49,7 @@ struct UsersAPIController: RouteCollection {
                 .init(email: body.email, displayName: body.display_name, role: body.role, officeID: body.office_id,
                       language: body.language ?? Language.english.rawValue, password: body.password)
             ) { try await req.password.async.hash($0) }
-            let response = try await UserDTO(user).encodeResponse(status: .created, for: req)
-            response.headers.replaceOrAdd(name: .location, value: "/api/v1/users/\(try user.requireID())")
-            return response
+            return try await req.created(UserDTO(user), at: "/api/v1/users/\(try user.requireID())")
         } catch let invalid as Invalid {
             throw ValidationFailure(errors: invalid.fieldErrors(req))
         }

@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     app.migrations.add(CreateFoundation(dialect: app.dialect))
     app.migrations.add(CreateWorkers())
+    app.migrations.add(CreateCases())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -70,6 +71,7 @@ func routes(_ app: Application) throws {
     try staff.register(collection: UsersWebController())
     try staff.register(collection: AdministrationController())
     try staff.register(collection: WorkersWebController())
+    try staff.register(collection: CasesWebController())
 
     let api = app.grouped("api", "v1")
     api.get("openapi.json") { try OpenAPIDocument.response($0) }
@@ -77,6 +79,7 @@ func routes(_ app: Application) throws {
     try authenticated.register(collection: UsersAPIController())
     try authenticated.register(collection: OfficesAPIController())
     try authenticated.register(collection: WorkersAPIController())
+    try authenticated.register(collection: CasesAPIController())
 }
 
 /// Work every command that touches data does first: the dialect's preparation, then the key ring check.

@@ -14,7 +14,10 @@ enum EncryptedColumns {
 
     static let all: [Column] = [
         Column(table: User.schema, column: User.totpSecretColumn),
-    ] + Worker.sealedColumns.map { Column(table: Worker.schema, column: $0) }
+    ] + Worker.sealedColumns.map { Column(table: Worker.schema, column: $0) } + [
+        Column(table: CaseFile.schema, column: "summary_sealed"),
+        Column(table: CaseAccessReason.schema, column: "reason"),
+    ]
 
     /// Counts sealed values per key id in every column.
     static func census(on db: any Database, batchSize: Int = 500) async throws -> [String: [UInt32: Int]] {

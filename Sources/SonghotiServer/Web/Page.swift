@@ -58,6 +58,7 @@ extension Request {
     private func navigation() -> [Shell.Link] {
         guard let user = staff, let principal = try? user.principal() else { return [] }
         var links: [(String, String)] = [("/", "nav.home")]
+        links.append(("/cases", "nav.cases"))
         if WorkerPolicy.decide(principal, .list).isAllowed { links.append(("/workers", "nav.workers")) }
         if UserPolicy.decide(principal, .list).isAllowed { links.append(("/admin/users", "nav.users")) }
         if OfficePolicy.decide(principal, .create).isAllowed || principal.role == .administrator {

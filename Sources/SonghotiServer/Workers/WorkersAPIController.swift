@@ -110,9 +110,7 @@ struct WorkersAPIController: RouteCollection {
         base.officeID = principal.officeID
         do {
             let worker = try await WorkerService(context: req.change).create(body.merged(over: base), principal: principal, confirmedNew: body.confirm_new ?? false)
-            let response = try await WorkerDTO(worker).encodeResponse(status: .created, for: req)
-            response.headers.replaceOrAdd(name: .location, value: "/api/v1/workers/\(try worker.requireID())")
-            return response
+            return try await req.created(WorkerDTO(worker), at: "/api/v1/workers/\(try worker.requireID())")
         } catch let invalid as Invalid {
             throw ValidationFailure(errors: invalid.fieldErrors(req))
         } catch let duplicate as WorkerService.PossibleDuplicate {

@@ -1,0 +1,130 @@
+import Fluent
+import Foundation
+import SonghotiCore
+
+/// A grievance, individual or collective, from intake to remedy.
+final class CaseFile: Model, @unchecked Sendable {
+    static let schema = "cases"
+
+    enum Kind: String, CaseIterable, Codable, Sendable { case individual, collective }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "reference") var reference: String
+    @Field(key: "office_id") var officeID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "category") var category: String
+    @Field(key: "channel") var channel: String
+    @Field(key: "urgency") var urgency: String
+    @Field(key: "status") var status: String
+    @Field(key: "restricted") var restricted: Bool
+    /// The narrative in clear for ordinary cases (searchable later); nil when restricted.
+    @OptionalField(key: "summary") var summary: String?
+    /// The narrative sealed with the field cipher when the case is restricted.
+    @OptionalField(key: "summary_sealed") var summarySealed: Data?
+    @OptionalField(key: "factory_id") var factoryID: UUID?
+    @OptionalField(key: "incident_from") var incidentFrom: String?
+    @OptionalField(key: "incident_to") var incidentTo: String?
+    @Field(key: "country") var country: String
+    @OptionalField(key: "destination_country") var destinationCountry: String?
+    @OptionalField(key: "recruiting_agency") var recruitingAgency: String?
+    @OptionalField(key: "outcome") var outcome: String?
+    @OptionalField(key: "closure_requested_outcome") var closureRequestedOutcome: String?
+    @OptionalField(key: "closure_requested_by") var closureRequestedBy: UUID?
+    @Field(key: "first_response_due_at") var firstResponseDueAt: Date
+    @Field(key: "created_by") var createdBy: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var caseStatus: CaseStatus { CaseStatus(rawValue: status) ?? .new }
+
+    static func summaryContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "summary_sealed", rowID: id.uuidString) }
+}
+
+final class CaseWorkerLink: Model, @unchecked Sendable {
+    static let schema = "case_workers"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "worker_id") var workerID: UUID
+    @Field(key: "claim") var claim: String
+    init() {}
+    init(caseID: UUID, workerID: UUID, claim: String) { self.caseID = caseID; self.workerID = workerID; self.claim = claim }
+}
+
+final class CaseAssignee: Model, @unchecked Sendable {
+    static let schema = "case_assignees"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "user_id") var userID: UUID
+    init() {}
+    init(caseID: UUID, userID: UUID) { self.caseID = caseID; self.userID = userID }
+}
+
+final class CaseTransition: Model, @unchecked Sendable {
+    static let schema = "case_transitions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "from_status") var from: String
+    @Field(key: "to_status") var to: String
+    @OptionalField(key: "outcome") var outcome: String?
+    @Field(key: "user_id") var userID: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// A "break glass" opening of a restricted case: who, when, and the reason they gave (sealed: it may hold detail).
+final class CaseAccessReason: Model, @unchecked Sendable {
+    static let schema = "case_access_reasons"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "reason") var reason: Data
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+
+    static func reasonContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "reason", rowID: id.uuidString) }
+    /// How long a stated reason keeps a restricted case open for that person.
+    static let validity: TimeInterval = 12 * 3600
+}
+
+/// An employer as far as case intake knows it; the supply-chain work enriches these records.
+final class Factory: Model, @unchecked Sendable {
+    static let schema = "factories"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "normalised_name") var normalisedName: String
+    @Field(key: "country") var country: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+
+    /// Case, spacing and punctuation folded, so "ABANTI COLOR TEX LTD." and "Abanti Color Tex Ltd" meet.
+    static func normalise(_ name: String) -> String {
+        name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : " " }.joined()
+            .split(separator: " ").joined(separator: " ")
+    }
+}
+
+final class CaseCategory: Model, @unchecked Sendable {
+    static let schema = "case_categories"
+    @ID(custom: "key", generatedBy: .user) var id: String?
+    @Field(key: "restricted_by_default") var restrictedByDefault: Bool
+    @Field(key: "active") var active: Bool
+    init() {}
+    init(key: String, restrictedByDefault: Bool) { self.id = key; self.restrictedByDefault = restrictedByDefault; self.active = true }
+}
+
+/// Organisation-wide switches.
+final class OrganisationSetting: Model, @unchecked Sendable {
+    static let schema = "organisation_settings"
+    @ID(custom: "key", generatedBy: .user) var id: String?
+    @Field(key: "value") var value: String
+    init() {}
+    init(key: String, value: String) { self.id = key; self.value = value }
+
+    static let closureApproval = "cases.closure_needs_approval"
+
+    static func flag(_ key: String, on db: any Database) async throws -> Bool {
+        try await find(key, on: db)?.value == "true"
+    }
+}

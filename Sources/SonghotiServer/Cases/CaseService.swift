@@ -1,0 +1,227 @@
+import Fluent
+import Foundation
+import SonghotiCore
+import Vapor
+
+/// Opening, reading and moving cases; the pages and the API both come through here.
+struct CaseService {
+    let context: ChangeContext
+    var app: Application { context.app }
+
+    struct Input: Sendable {
+        var officeID: UUID?
+        var kind = CaseFile.Kind.individual.rawValue
+        var category = ""
+        var channel = ""
+        var urgency = CaseUrgency.standard.rawValue
+        var summary = ""
+        var restricted = false
+        /// Worker codes ("W-00012") or ids.
+        var workers: [String] = []
+        var employer = ""
+        var country = "BD"
+        var incidentFrom = ""
+        var incidentTo = ""
+        var destinationCountry = ""
+        var recruitingAgency = ""
+    }
+
+    // MARK: Access
+
+    func facts(_ file: CaseFile, on db: any Database) async throws -> CasePolicy.Facts {
+        let assignees = try await CaseAssignee.query(on: db).filter(\.$caseID == file.requireID()).all().map(\.userID)
+        return CasePolicy.Facts(officeID: file.officeID, restricted: file.restricted, assignees: Set(assignees))
+    }
+
+    /// Whether `principal` stated a reason for this restricted case recently enough.
+    func hasBrokenGlass(_ file: CaseFile, principal: Principal, on db: any Database, now: Date = Date()) async throws -> Bool {
+        try await CaseAccessReason.query(on: db)
+            .filter(\.$caseID == file.requireID()).filter(\.$userID == principal.userID)
+            .filter(\.$createdAt > now.addingTimeInterval(-CaseAccessReason.validity)).count() > 0
+    }
+
+    func verdict(_ file: CaseFile, _ action: CasePolicy.Action, principal: Principal, on db: any Database) async throws -> CasePolicy.Verdict {
+        let facts = try await facts(file, on: db)
+        let first = CasePolicy.decide(principal, action, facts: facts)
+        guard first == .needsReason else { return first }
+        return CasePolicy.decide(principal, action, facts: facts, brokeGlass: try await hasBrokenGlass(file, principal: principal, on: db))
+    }
+
+    static let minimumReason = 10
+
+    /// Records a break-glass reason (sealed) and audits it.
+    func breakGlass(_ file: CaseFile, principal: Principal, reason raw: String) async throws {
+        let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count >= Self.minimumReason, reason.count <= 1000 else { throw Invalid(fields: ["reason": "case.error.reason"]) }
+        guard CasePolicy.decide(principal, .view, facts: try await facts(file, on: app.db), brokeGlass: true) == .allow else { throw Abort(.forbidden) }
+        let access = CaseAccessReason()
+        let id = UUID()
+        access.id = id
+        access.caseID = try file.requireID()
+        access.userID = principal.userID
+        access.reason = try app.fieldProtection.cipher.seal(reason, context: CaseAccessReason.reasonContext(id))
+        let context = self.context
+        try await context.write { db in
+            try await access.create(on: db)
+            try await context.audit("case.break_glass", "case", access.caseID.uuidString, on: db)
+        }
+    }
+
+    func summary(of file: CaseFile) throws -> String {
+        if let sealed = file.summarySealed { return try app.fieldProtection.cipher.openString(sealed, context: CaseFile.summaryContext(try file.requireID())) }
+        return file.summary ?? ""
+    }
+
+    // MARK: Opening a case
+
+    func create(_ input: Input, principal: Principal, now: Date = Date()) async throws -> CaseFile {
+        let db = app.db
+        var fields: [String: String] = [:]
+        let office = try await input.officeID.asyncFlatMap { try await Office.find($0, on: db) }
+        if office == nil || !principal.covers(office: input.officeID) { fields["office_id"] = "form.error.choose" }
+        if CaseFile.Kind(rawValue: input.kind) == nil { fields["kind"] = "form.error.choose" }
+        let category = try await CaseCategory.find(input.category, on: db)
+        if category?.active != true { fields["category"] = "form.error.choose" }
+        if IntakeChannel(rawValue: input.channel) == nil { fields["channel"] = "form.error.choose" }
+        guard let urgency = CaseUrgency(rawValue: input.urgency) else { throw Invalid(fields: fields.merging(["urgency": "form.error.choose"]) { a, _ in a }) }
+        let summary = input.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        if summary.isEmpty || summary.count > 20_000 { fields["summary"] = "case.error.summary" }
+        let country = input.country.trimmingCharacters(in: .whitespaces).uppercased()
+        if country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) { fields["country"] = "case.error.country" }
+        for (key, value) in [("incident_from", input.incidentFrom), ("incident_to", input.incidentTo)] where !value.isEmpty && CalendarDate.parse(value) == nil {
+            fields[key] = "worker.error.date"
+        }
+        if !input.incidentFrom.isEmpty, !input.incidentTo.isEmpty, input.incidentTo < input.incidentFrom { fields["incident_to"] = "case.error.date_order" }
+        var workers: [Worker] = []
+        for token in input.workers.map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }) {
+            let found: Worker?
+            if let id = UUID(uuidString: token) { found = try await Worker.find(id, on: db) }
+            else if let number = WorkerCode.parse(token) { found = try await Worker.query(on: db).filter(\.$codeNumber == number).first() }
+            else { found = nil }
+            guard let found, principal.covers(office: found.officeID) else { fields["workers"] = "case.error.worker"; continue }
+            if !workers.contains(where: { $0.id == found.id }) { workers.append(found) }
+        }
+        if workers.isEmpty, fields["workers"] == nil { fields["workers"] = "case.error.no_worker" }
+        if input.kind == CaseFile.Kind.individual.rawValue, workers.count > 1 { fields["workers"] = "case.error.individual" }
+        guard fields.isEmpty, let office, let category else { throw Invalid(fields: fields) }
+
+        let id = UUID()
+        let file = CaseFile()
+        file.id = id
+        file.officeID = try office.requireID()
+        file.kind = input.kind
+        file.category = input.category
+        file.channel = input.channel
+        file.urgency = urgency.rawValue
+        file.status = CaseStatus.new.rawValue
+        file.restricted = input.restricted || category.restrictedByDefault
+        if file.restricted {
+            file.summarySealed = try app.fieldProtection.cipher.seal(summary, context: CaseFile.summaryContext(id))
+        } else {
+            file.summary = summary
+        }
+        file.incidentFrom = input.incidentFrom.isEmpty ? nil : input.incidentFrom
+        file.incidentTo = input.incidentTo.isEmpty ? nil : input.incidentTo
+        file.country = country
+        file.destinationCountry = input.destinationCountry.isEmpty ? nil : input.destinationCountry.uppercased()
+        file.recruitingAgency = input.recruitingAgency.isEmpty ? nil : input.recruitingAgency
+        file.firstResponseDueAt = now.addingTimeInterval(urgency.firstResponseTarget)
+        file.createdBy = principal.userID
+        let year = Calendar(identifier: .gregorian).component(.year, from: now)
+        let employer = input.employer.trimmingCharacters(in: .whitespacesAndNewlines)
+        let context = self.context
+        let officeCode = office.code
+        let workerIDs = try workers.map { try $0.requireID() }
+        try await context.write { db in
+            if !employer.isEmpty {
+                let key = Factory.normalise(employer)
+                if let existing = try await Factory.query(on: db).filter(\.$normalisedName == key).filter(\.$country == country).first() {
+                    file.factoryID = existing.id
+                } else {
+                    let factory = Factory()
+                    factory.name = employer
+                    factory.normalisedName = key
+                    factory.country = country
+                    try await factory.create(on: db)
+                    try await context.audit("factory.create", "factory", factory.id?.uuidString, on: db)
+                    file.factoryID = factory.id
+                }
+            }
+            let number = try await Counters.next(CaseReference.counterName(officeCode: officeCode, year: year), on: db)
+            file.reference = CaseReference.format(officeCode: officeCode, year: year, number: number)
+            try await file.create(on: db)
+            for workerID in workerIDs {
+                try await CaseWorkerLink(caseID: id, workerID: workerID, claim: "").create(on: db)
+            }
+            try await CaseAssignee(caseID: id, userID: principal.userID).create(on: db)
+            try await context.audit("case.create", "case", id.uuidString, on: db)
+        }
+        return file
+    }
+
+    // MARK: Workflow
+
+    enum TransitionResult: Sendable { case moved, closureRequested }
+
+    func transition(_ file: CaseFile, to raw: String, outcome rawOutcome: String?, principal: Principal) async throws -> TransitionResult {
+        guard let target = CaseStatus(rawValue: raw) else { throw Invalid(fields: ["to": "form.error.choose"]) }
+        let outcome = rawOutcome.flatMap { $0.isEmpty ? nil : CaseOutcome(rawValue: $0) }
+        if let rawOutcome, !rawOutcome.isEmpty, outcome == nil { throw Invalid(fields: ["outcome": "form.error.choose"]) }
+        let approval = try await OrganisationSetting.flag(OrganisationSetting.closureApproval, on: app.db)
+        let from = file.caseStatus
+        switch CaseWorkflow.decide(from: from, to: target, outcome: outcome, by: principal, approvalRequired: approval) {
+        case .refused(.outcomeRequired): throw Invalid(fields: ["outcome": "case.error.outcome"])
+        case .refused(.notAllowed): throw Invalid(fields: ["to": "case.error.transition"])
+        case .refused(.notPermitted): throw Abort(.forbidden)
+        case .closureRequested:
+            file.closureRequestedOutcome = outcome?.rawValue
+            file.closureRequestedBy = principal.userID
+            let context = self.context
+            try await context.write { db in
+                try await file.update(on: db)
+                try await context.audit("case.closure_request", "case", file.id?.uuidString, on: db)
+            }
+            return .closureRequested
+        case .move:
+            file.status = target.rawValue
+            if target == .closed {
+                file.outcome = outcome?.rawValue
+                file.closureRequestedOutcome = nil
+                file.closureRequestedBy = nil
+            } else if from == .closed || from == .resolved {
+                file.outcome = nil
+            }
+            let transition = CaseTransition()
+            transition.caseID = try file.requireID()
+            transition.from = from.rawValue
+            transition.to = target.rawValue
+            transition.outcome = target == .closed ? outcome?.rawValue : nil
+            transition.userID = principal.userID
+            let context = self.context
+            try await context.write { db in
+                try await file.update(on: db)
+                try await transition.create(on: db)
+                try await context.audit(from == .closed ? "case.reopen" : "case.transition", "case", file.id?.uuidString, on: db)
+            }
+            return .moved
+        }
+    }
+
+    /// Cases this principal may see listed, newest first; restricted cases they cannot open are left out entirely.
+    func list(principal: Principal, status: String?, category: String?, limit: Int, before: Date?) async throws -> [CaseFile] {
+        var query = CaseFile.query(on: app.db).sort(\.$createdAt, .descending).sort(\.$id, .descending)
+        if let office = principal.officeID { query = query.filter(\.$officeID == office) }
+        if let status, !status.isEmpty { query = query.filter(\.$status == status) }
+        if let category, !category.isEmpty { query = query.filter(\.$category == category) }
+        if let before { query = query.filter(\.$createdAt < before) }
+        if ![.coordinator].contains(principal.role) {
+            // Restricted cases appear only to those assigned (coordinators see all in scope).
+            let assigned = try await CaseAssignee.query(on: app.db).filter(\.$userID == principal.userID).all().map(\.caseID)
+            query = query.group(.or) { group in
+                group.filter(\.$restricted == false)
+                if !assigned.isEmpty { group.filter(\.$id ~~ assigned) }
+            }
+        }
+        return try await query.limit(limit).all()
+    }
+}

@@ -1,0 +1,148 @@
+import Fluent
+import SonghotiCore
+import Vapor
+
+/// `/api/v1/cases`.
+struct CasesAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let cases = routes.grouped("cases")
+        cases.get(use: list)
+        cases.post(use: create)
+        cases.get(":caseID", use: show)
+        cases.post(":caseID", "access", use: access)
+        cases.post(":caseID", "transitions", use: transition)
+    }
+
+    struct CaseDTO: Content {
+        let id: UUID
+        let reference: String
+        let office_id: UUID
+        let kind: String
+        let category: String
+        let channel: String
+        let urgency: String
+        let status: String
+        let restricted: Bool
+        let summary: String?
+        let worker_ids: [UUID]?
+        let factory_id: UUID?
+        let country: String
+        let incident_from: String?
+        let incident_to: String?
+        let outcome: String?
+        let closure_requested_outcome: String?
+        let first_response_due_at: Date
+        let created_at: Date?
+    }
+
+    static func dto(_ file: CaseFile, summary: String?, workers: [UUID]?) throws -> CaseDTO {
+        CaseDTO(id: try file.requireID(), reference: file.reference, office_id: file.officeID, kind: file.kind, category: file.category,
+                channel: file.channel, urgency: file.urgency, status: file.status, restricted: file.restricted, summary: summary, worker_ids: workers,
+                factory_id: file.factoryID, country: file.country, incident_from: file.incidentFrom, incident_to: file.incidentTo, outcome: file.outcome,
+                closure_requested_outcome: file.closureRequestedOutcome, first_response_due_at: file.firstResponseDueAt, created_at: file.createdAt)
+    }
+
+    func list(req: Request) async throws -> PageDTO<CaseDTO> {
+        let principal = try req.principal()
+        let limit = try Cursor.limit(req)
+        var before: Date?
+        if let cursor = req.query[String.self, at: "cursor"] {
+            guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8), let seconds = Double(text) else {
+                throw ValidationFailure(errors: [FieldError(field: "cursor", message: "not a cursor from this API")])
+            }
+            before = Date(timeIntervalSince1970: seconds)
+        }
+        let files = try await CaseService(context: req.change).list(principal: principal, status: req.query[String.self, at: "status"],
+                                                                    category: req.query[String.self, at: "category"], limit: limit + 1, before: before)
+        let page = Array(files.prefix(limit))
+        // Lists carry no narrative: the summary is read case by case, and each read is audited.
+        let next = files.count > limit ? page.last?.createdAt.map { Data(String($0.timeIntervalSince1970).utf8).base64EncodedString() } : nil
+        return PageDTO(items: try page.map { try Self.dto($0, summary: nil, workers: nil) }, next_cursor: next)
+    }
+
+    struct Body: Content {
+        var office_id: UUID?
+        var kind: String?
+        var category: String
+        var channel: String
+        var urgency: String?
+        var summary: String
+        var restricted: Bool?
+        var workers: [String]
+        var employer: String?
+        var country: String?
+        var incident_from: String?
+        var incident_to: String?
+        var destination_country: String?
+        var recruiting_agency: String?
+    }
+
+    func create(req: Request) async throws -> Response {
+        let principal = try req.principal()
+        try req.authorize(CasePolicy.decide(principal, .create).decision)
+        let body = try req.decodeJSON(Body.self)
+        let input = CaseService.Input(officeID: body.office_id ?? principal.officeID, kind: body.kind ?? "individual", category: body.category,
+                                      channel: body.channel, urgency: body.urgency ?? "standard", summary: body.summary, restricted: body.restricted ?? false,
+                                      workers: body.workers, employer: body.employer ?? "", country: body.country ?? "BD", incidentFrom: body.incident_from ?? "",
+                                      incidentTo: body.incident_to ?? "", destinationCountry: body.destination_country ?? "", recruitingAgency: body.recruiting_agency ?? "")
+        do {
+            let service = CaseService(context: req.change)
+            let file = try await service.create(input, principal: principal)
+            let workers = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == file.requireID()).all().map(\.workerID)
+            return try await req.created(Self.dto(file, summary: try service.summary(of: file), workers: workers), at: "/api/v1/cases/\(try file.requireID())")
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
+    }
+
+    private func load(_ req: Request) async throws -> CaseFile {
+        guard let id = req.parameters.get("caseID", as: UUID.self), let file = try await CaseFile.find(id, on: req.db) else { throw Abort(.notFound) }
+        return file
+    }
+
+    func show(req: Request) async throws -> CaseDTO {
+        let file = try await load(req)
+        let service = CaseService(context: req.change)
+        switch try await service.verdict(file, .view, principal: try req.principal(), on: req.db) {
+        case .allow: break
+        case .needsReason: throw Abort(.forbidden, reason: "This case is restricted. State a reason with POST /api/v1/cases/\(try file.requireID())/access first; it is audited.")
+        case .deny(let why): try req.authorize(.deny(why))
+        }
+        let id = try file.requireID()
+        try await req.write { db in try await req.audit("case.view", "case", id.uuidString, on: db) }
+        let workers = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == id).all().map(\.workerID)
+        return try Self.dto(file, summary: try service.summary(of: file), workers: workers)
+    }
+
+    struct AccessBody: Content { var reason: String }
+
+    func access(req: Request) async throws -> HTTPStatus {
+        let file = try await load(req)
+        let principal = try req.principal()
+        let body = try req.decodeJSON(AccessBody.self)
+        do {
+            try await CaseService(context: req.change).breakGlass(file, principal: principal, reason: body.reason)
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
+        return .noContent
+    }
+
+    struct TransitionBody: Content { var to: String; var outcome: String? }
+    struct TransitionDTO: Content { let status: String; let closure_requested: Bool }
+
+    func transition(req: Request) async throws -> TransitionDTO {
+        let file = try await load(req)
+        let principal = try req.principal()
+        let service = CaseService(context: req.change)
+        let verdict = try await service.verdict(file, .transition, principal: principal, on: req.db)
+        try req.authorize(verdict.decision)
+        let body = try req.decodeJSON(TransitionBody.self)
+        do {
+            let result = try await service.transition(file, to: body.to, outcome: body.outcome, principal: principal)
+            return TransitionDTO(status: file.status, closure_requested: result == .closureRequested)
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
+    }
+}

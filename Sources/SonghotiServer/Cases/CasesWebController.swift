@@ -1,0 +1,239 @@
+import Fluent
+import SonghotiCore
+import Vapor
+
+/// Cases in the browser: list, intake, detail with workflow, break-glass, and the closure-approval setting.
+struct CasesWebController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let cases = routes.grouped("cases")
+        cases.get(use: list)
+        cases.get("new", use: newForm)
+        cases.post(use: create)
+        cases.get("settings", use: settings)
+        cases.post("settings", use: saveSettings)
+        cases.get(":caseID", use: show)
+        cases.post(":caseID", "access", use: breakGlass)
+        cases.post(":caseID", "transitions", use: transition)
+    }
+
+    struct Option: Encodable { let value: String; let label: String; let selected: Bool }
+    struct Row: Encodable { let id: String; let reference: String; let category: String; let status: String; let urgency: String; let restricted: Bool; let opened: String }
+    struct ListView: Encodable { let rows: [Row]; let hasRows: Bool; let statuses: [Option]; let categories: [Option]; let canCreate: Bool; let canConfigure: Bool }
+
+    static func options<T: RawRepresentable>(_ values: [T], _ req: Request, key: (T) -> String, selected: String?) -> [Option] where T.RawValue == String {
+        values.map { Option(value: $0.rawValue, label: req.t(key($0)), selected: $0.rawValue == selected) }
+    }
+
+    static func categoryOptions(_ req: Request, selected: String?) async throws -> [Option] {
+        try await CaseCategory.query(on: req.db).filter(\.$active == true).all().compactMap(\.id)
+            .map { Option(value: $0, label: req.t("case.category.\($0)"), selected: $0 == selected) }
+    }
+
+    func list(req: Request) async throws -> Response {
+        let principal = try req.principal()
+        let status = req.query[String.self, at: "status"]
+        let category = req.query[String.self, at: "category"]
+        let files = try await CaseService(context: req.change).list(principal: principal, status: status, category: category, limit: 100, before: nil)
+        let rows = files.map { file in
+            Row(id: file.id?.uuidString ?? "", reference: file.reference, category: req.t("case.category.\(file.category)"),
+                status: req.t("case.status.\(file.status)"), urgency: req.t("case.urgency.\(file.urgency)"), restricted: file.restricted,
+                opened: file.createdAt.map(req.format.date) ?? "")
+        }
+        var statuses = [Option(value: "", label: req.t("cases.filter_any"), selected: (status ?? "").isEmpty)]
+        statuses += Self.options(CaseStatus.allCases, req, key: \.labelKey, selected: status)
+        var categories = [Option(value: "", label: req.t("cases.filter_any"), selected: (category ?? "").isEmpty)]
+        categories += try await Self.categoryOptions(req, selected: category)
+        return try await req.page("cases", titleKey: "cases.title", ListView(
+            rows: rows, hasRows: !rows.isEmpty, statuses: statuses, categories: categories,
+            canCreate: CasePolicy.decide(principal, .create).isAllowed, canConfigure: [.coordinator, .administrator].contains(principal.role)))
+    }
+
+    struct FormValues: Encodable { var summary = "", workers = "", employer = "", country = "BD", incidentFrom = "", incidentTo = "", destinationCountry = "", recruitingAgency = "", restricted = false }
+    struct FormView: Encodable {
+        var form: FormValues
+        var offices: [Option], kinds: [Option], categories: [Option], channels: [Option], urgencies: [Option]
+        var errors: [String: String]
+    }
+
+    struct Form: Content {
+        var office_id: String?, kind: String?, category: String?, channel: String?, urgency: String?, summary: String?, restricted: String?
+        var workers: String?, employer: String?, country: String?, incident_from: String?, incident_to: String?, destination_country: String?, recruiting_agency: String?
+
+        var input: CaseService.Input {
+            CaseService.Input(officeID: office_id.flatMap(UUID.init(uuidString:)), kind: kind ?? "", category: category ?? "", channel: channel ?? "",
+                              urgency: urgency ?? "", summary: summary ?? "", restricted: restricted == "on",
+                              workers: (workers ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0.isNewline }).map(String.init),
+                              employer: employer ?? "", country: country ?? "", incidentFrom: incident_from ?? "", incidentTo: incident_to ?? "",
+                              destinationCountry: destination_country ?? "", recruitingAgency: recruiting_agency ?? "")
+        }
+        var values: FormValues {
+            FormValues(summary: summary ?? "", workers: workers ?? "", employer: employer ?? "", country: country ?? "", incidentFrom: incident_from ?? "",
+                       incidentTo: incident_to ?? "", destinationCountry: destination_country ?? "", recruitingAgency: recruiting_agency ?? "", restricted: restricted == "on")
+        }
+    }
+
+    private func formView(_ req: Request, form: Form?, errors: [String: String] = [:]) async throws -> FormView {
+        let principal = try req.principal()
+        let offices = try await Office.query(on: req.db).filter(\.$active == true).sort(\.$name).all().filter { principal.covers(office: $0.id) }
+        let selectedOffice = form?.office_id ?? principal.officeID?.uuidString
+        var values = form?.values ?? FormValues()
+        if form == nil, let prefill = req.query[String.self, at: "worker"] { values.workers = prefill }
+        return FormView(
+            form: values,
+            offices: offices.map { Option(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == selectedOffice) },
+            kinds: CaseFile.Kind.allCases.map { Option(value: $0.rawValue, label: req.t("case.kind.\($0.rawValue)"), selected: $0.rawValue == (form?.kind ?? "individual")) },
+            categories: try await Self.categoryOptions(req, selected: form?.category),
+            channels: Self.options(IntakeChannel.allCases, req, key: \.labelKey, selected: form?.channel ?? "phone"),
+            urgencies: Self.options(CaseUrgency.allCases, req, key: \.labelKey, selected: form?.urgency ?? "standard"),
+            errors: errors)
+    }
+
+    func newForm(req: Request) async throws -> Response {
+        try req.authorize(CasePolicy.decide(try req.principal(), .create).decision)
+        return try await req.page("case-form", titleKey: "cases.new_title", try await formView(req, form: nil))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let principal = try req.principal()
+        try req.authorize(CasePolicy.decide(principal, .create).decision)
+        let form = try req.content.decode(Form.self)
+        do {
+            let file = try await CaseService(context: req.change).create(form.input, principal: principal)
+            return req.seeOther("/cases/\(try file.requireID())?notice=case_created")
+        } catch let invalid as Invalid {
+            return try await req.page("case-form", titleKey: "cases.new_title", try await formView(req, form: form, errors: invalid.translated(req)), status: .unprocessableEntity)
+        }
+    }
+
+    struct WorkerRow: Encodable { let id: String; let code: String }
+    struct AccessRow: Encodable { let who: String; let when: String; let reason: String }
+    struct DetailView: Encodable {
+        let id: String, reference: String, summary: String, status: String, category: String, urgency: String, channel: String, kind: String
+        let restricted: Bool, office: String, employer: String?, incident: String?, country: String, destination: String?, agency: String?
+        let outcome: String?, closureRequested: String?, due: String, overdue: Bool
+        let workers: [WorkerRow]
+        let next: [Option], outcomes: [Option]
+        let canTransition: Bool
+        let accesses: [AccessRow]
+        let hasAccesses: Bool
+        let errors: [String: String]
+    }
+    struct ReasonView: Encodable { let id: String; let reference: String; let error: String? }
+
+    private func loadCase(_ req: Request) async throws -> CaseFile {
+        let principal = try req.principal()
+        try req.authorize(CasePolicy.decide(principal, .list).decision)
+        guard let id = req.parameters.get("caseID", as: UUID.self), let file = try await CaseFile.find(id, on: req.db) else { throw Abort(.notFound) }
+        return file
+    }
+
+    private func detail(_ req: Request, _ file: CaseFile, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+        let principal = try req.principal()
+        let service = CaseService(context: req.change)
+        let id = try file.requireID()
+        let links = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == id).all()
+        var workers: [WorkerRow] = []
+        for link in links { if let w = try await Worker.find(link.workerID, on: req.db) { workers.append(WorkerRow(id: link.workerID.uuidString, code: w.code)) } }
+        let employer = try await file.factoryID.asyncFlatMap { try await Factory.find($0, on: req.db)?.name }
+        let office = try await Office.find(file.officeID, on: req.db)?.name ?? ""
+        var accesses: [AccessRow] = []
+        if file.restricted, try await service.verdict(file, .update, principal: principal, on: req.db) == .allow || principal.role == .coordinator {
+            for access in try await CaseAccessReason.query(on: req.db).filter(\.$caseID == id).sort(\.$createdAt, .descending).all() {
+                let who = try await User.find(access.userID, on: req.db)?.displayName ?? ""
+                let reason = (try? req.application.fieldProtection.cipher.openString(access.reason, context: CaseAccessReason.reasonContext(try access.requireID()))) ?? ""
+                accesses.append(AccessRow(who: who, when: access.createdAt.map(req.format.dateTime) ?? "", reason: reason))
+            }
+        }
+        let incident = [file.incidentFrom, file.incidentTo].compactMap { $0.flatMap(CalendarDate.parse).map(req.format.calendarDate) }.joined(separator: " – ")
+        let canTransition = try await service.verdict(file, .transition, principal: principal, on: req.db) == .allow
+        try await req.write { db in try await req.audit("case.view", "case", id.uuidString, on: db) }
+        let view = DetailView(
+            id: id.uuidString, reference: file.reference, summary: try service.summary(of: file), status: req.t("case.status.\(file.status)"),
+            category: req.t("case.category.\(file.category)"), urgency: req.t("case.urgency.\(file.urgency)"), channel: req.t("case.channel.\(file.channel)"),
+            kind: req.t("case.kind.\(file.kind)"), restricted: file.restricted, office: office, employer: employer, incident: incident.isEmpty ? nil : incident,
+            country: file.country, destination: file.destinationCountry, agency: file.recruitingAgency,
+            outcome: file.outcome.map { req.t("case.outcome.\($0)") }, closureRequested: file.closureRequestedOutcome.map { req.t("case.outcome.\($0)") },
+            due: req.format.dateTime(file.firstResponseDueAt), overdue: file.caseStatus == .new && file.firstResponseDueAt < Date(),
+            workers: workers,
+            next: CaseWorkflow.allowedNext(from: file.caseStatus).map { Option(value: $0.rawValue, label: req.t($0.labelKey), selected: false) },
+            outcomes: [Option(value: "", label: req.t("cases.no_outcome"), selected: true)] + Self.options(CaseOutcome.allCases, req, key: \.labelKey, selected: nil),
+            canTransition: canTransition, accesses: accesses, hasAccesses: !accesses.isEmpty, errors: errors)
+        return try await req.page("case", titleKey: "cases.detail_title", view, status: status)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let file = try await loadCase(req)
+        switch try await CaseService(context: req.change).verdict(file, .view, principal: try req.principal(), on: req.db) {
+        case .allow: return try await detail(req, file)
+        case .needsReason:
+            return try await req.page("case-reason", titleKey: "cases.reason_title", ReasonView(id: try file.requireID().uuidString, reference: file.reference, error: nil), status: .forbidden)
+        case .deny(let why): try req.authorize(.deny(why)); throw Abort(.forbidden)
+        }
+    }
+
+    func breakGlass(req: Request) async throws -> Response {
+        let file = try await loadCase(req)
+        let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
+        do {
+            try await CaseService(context: req.change).breakGlass(file, principal: try req.principal(), reason: reason)
+            return req.seeOther("/cases/\(try file.requireID())")
+        } catch let invalid as Invalid {
+            return try await req.page("case-reason", titleKey: "cases.reason_title",
+                                      ReasonView(id: try file.requireID().uuidString, reference: file.reference, error: invalid.translated(req)["reason"]), status: .unprocessableEntity)
+        }
+    }
+
+    func transition(req: Request) async throws -> Response {
+        let file = try await loadCase(req)
+        let principal = try req.principal()
+        let service = CaseService(context: req.change)
+        guard try await service.verdict(file, .transition, principal: principal, on: req.db) == .allow else { throw Abort(.forbidden) }
+        let to = (try? req.content.get(String.self, at: "to")) ?? ""
+        let outcome = try? req.content.get(String.self, at: "outcome")
+        do {
+            let result = try await service.transition(file, to: to, outcome: outcome, principal: principal)
+            return req.seeOther("/cases/\(try file.requireID())?notice=\(result == .moved ? "case_moved" : "closure_requested")")
+        } catch let invalid as Invalid {
+            return try await detail(req, file, errors: invalid.translated(req), status: .unprocessableEntity)
+        }
+    }
+
+    struct SettingsView: Encodable { let approval: Bool }
+
+    private func authorizeSettings(_ req: Request) throws {
+        let principal = try req.principal()
+        guard [.coordinator, .administrator].contains(principal.role), principal.isOrganisationWide || principal.role == .coordinator else {
+            try req.authorize(.deny("case settings are for coordinators and administrators")); return
+        }
+    }
+
+    func settings(req: Request) async throws -> Response {
+        try authorizeSettings(req)
+        return try await req.page("case-settings", titleKey: "cases.settings_title",
+                                  SettingsView(approval: try await OrganisationSetting.flag(OrganisationSetting.closureApproval, on: req.db)))
+    }
+
+    func saveSettings(req: Request) async throws -> Response {
+        try authorizeSettings(req)
+        let on = (try? req.content.get(String.self, at: "approval")) == "on"
+        try await req.write { db in
+            let setting = try await OrganisationSetting.find(OrganisationSetting.closureApproval, on: db)
+                ?? OrganisationSetting(key: OrganisationSetting.closureApproval, value: "false")
+            setting.value = on ? "true" : "false"
+            try await setting.save(on: db)
+            try await req.audit("settings.case_closure_approval", "organisation", nil, on: db)
+        }
+        return req.seeOther("/cases/settings?notice=settings_saved")
+    }
+}
+
+extension CasePolicy.Verdict {
+    /// As a plain decision: asking for a reason counts as a refusal where no reason can be given.
+    var decision: Decision {
+        switch self {
+        case .allow: .allow
+        case .needsReason: .deny("a reason is needed to open this restricted case")
+        case .deny(let why): .deny(why)
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import Fluent
+import Foundation
+import SQLKit
+import SonghotiCore
+@testable import SonghotiServer
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Cases: intake, workflow, restricted cases and break-glass")
+struct CasesTests {
+    struct Setting {
+        let office: Office
+        let caseworker: User
+        let colleague: User
+        let coordinator: User
+        let browser: Browser
+        let workers: [Worker]
+    }
+
+    func setting(_ app: Application, language: Language = .english) async throws -> Setting {
+        let office = try await Fixtures.office(app)
+        let caseworker = try await Fixtures.user(app, role: .caseworker, office: office.id, language: language)
+        let colleague = try await Fixtures.user(app, role: .caseworker, office: office.id)
+        let coordinator = try await Fixtures.user(app, role: .coordinator, office: office.id)
+        let service = WorkerService(context: .commandLine(app))
+        var workers: [Worker] = []
+        for (index, name) in ["Rahima Begum", "Kulsum Akter", "Moyna Khatun"].enumerated() {
+            workers.append(try await service.create(.init(fullName: name, phone: "0171100000\(index)", sex: "female", officeID: office.id),
+                                                    principal: try caseworker.principal(), confirmedNew: false))
+        }
+        return Setting(office: office, caseworker: caseworker, colleague: colleague, coordinator: coordinator,
+                       browser: try await Fixtures.session(app, for: caseworker), workers: workers)
+    }
+
+    func headers(_ token: String) -> HTTPHeaders {
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        headers.contentType = .json
+        return headers
+    }
+
+    @Test func openingACaseInTheBrowser() async throws {
+        try await withTestApp { app, _ in
+            let s = try await setting(app)
+            let bad = try await s.browser.post("/cases", ["workers": "W-09999", "kind": "individual", "category": "unpaid_wages", "channel": "phone",
+                                                         "urgency": "urgent", "office_id": s.office.id!.uuidString, "summary": "", "country": "BD"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains("id=\"workers-error\"") && bad.text.contains("id=\"summary-error\""))
+            #expect(bad.text.contains("value=\"W-09999\""))
+
+            let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+            let created = try await s.browser.post("/cases", ["workers": "W-00001, W-00002", "kind": "collective", "category": "termination_benefits",
+                                                             "channel": "whatsapp", "urgency": "urgent", "office_id": s.office.id!.uuidString,
+                                                             "summary": "Factory closed without paying severance to 300 workers.",
+                                                             "employer": "ABANTI COLOR TEX LTD.", "country": "bd", "incident_from": "2026-09-01"])
+            #expect(created.status == .seeOther)
+            let file = try #require(try await CaseFile.query(on: app.db).first())
+            #expect(file.reference == "DHK-\(year)-00001")
+            #expect(file.status == "new")
+            #expect(!file.restricted)
+            #expect(file.country == "BD")
+            #expect(try await CaseWorkerLink.query(on: app.db).count() == 2)
+            #expect(try await CaseAssignee.query(on: app.db).filter(\.$userID == s.caseworker.id!).count() == 1)
+            #expect(abs(file.firstResponseDueAt.timeIntervalSince(file.createdAt!) - CaseUrgency.urgent.firstResponseTarget) < 5)
+
+            // The same employer typed differently is the same factory record.
+            _ = try await s.browser.post("/cases", ["workers": "W-00003", "kind": "individual", "category": "unpaid_wages", "channel": "phone",
+                                                   "urgency": "standard", "office_id": s.office.id!.uuidString, "summary": "Unpaid overtime.",
+                                                   "employer": "Abanti Color Tex Ltd", "country": "BD"])
+            #expect(try await Factory.query(on: app.db).count() == 1)
+            #expect(try await CaseFile.query(on: app.db).sort(\.$reference).all().map(\.reference).last == "DHK-\(year)-00002")
+
+            let page = try await s.browser.get("/cases/\(file.id!)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Factory closed without paying severance"))
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$action == "case.view").filter(\.$resourceID == file.id!.uuidString).count() == 1)
+        }
+    }
+
+    @Test func workflowThroughTheAPI() async throws {
+        try await withTestApp { app, _ in
+            let s = try await setting(app)
+            let token = try await Fixtures.apiToken(app, for: s.caseworker)
+            let created = try await app.testing().sendRequest(.POST, "/api/v1/cases", headers: headers(token), body: ByteBuffer(string: """
+                {"category":"unlawful_dismissal","channel":"phone","urgency":"emergency","summary":"Dismissed after joining the union.","workers":["W-00001"]}
+                """))
+            #expect(created.status == .created)
+            let file = try created.content.decode(CasesAPIController.CaseDTO.self)
+            #expect(file.office_id == s.office.id)
+            func move(_ to: String, _ outcome: String? = nil, as token: String) async throws -> TestingHTTPResponse {
+                let body = outcome.map { #"{"to":"\#(to)","outcome":"\#($0)"}"# } ?? #"{"to":"\#(to)"}"#
+                return try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id)/transitions", headers: headers(token), body: ByteBuffer(string: body))
+            }
+            #expect(try await move("resolved", as: token).status == .unprocessableEntity, "new cannot jump to resolved")
+            #expect(try await move("triage", as: token).status == .ok)
+            #expect(try await move("investigation", as: token).status == .ok)
+            #expect(try await move("resolved", as: token).status == .ok)
+            let noOutcome = try await move("closed", as: token)
+            #expect(noOutcome.status == .unprocessableEntity)
+            #expect(noOutcome.body.string.contains("outcome"))
+
+            // With approval required, the caseworker's closure waits for a coordinator.
+            let coordinatorBrowser = try await Fixtures.session(app, for: s.coordinator)
+            #expect(try await coordinatorBrowser.post("/cases/settings", ["approval": "on"]).status == .seeOther)
+            let requested = try await move("closed", "remedied_in_part", as: token)
+            #expect(try requested.content.decode(CasesAPIController.TransitionDTO.self) == .init(status: "resolved", closure_requested: true))
+            let coordinatorToken = try await Fixtures.apiToken(app, for: s.coordinator)
+            let closed = try await move("closed", "remedied_in_part", as: coordinatorToken)
+            #expect(try closed.content.decode(CasesAPIController.TransitionDTO.self) == .init(status: "closed", closure_requested: false))
+            let final = try #require(try await CaseFile.find(file.id, on: app.db))
+            #expect(final.outcome == "remedied_in_part")
+            #expect(try await CaseTransition.query(on: app.db).filter(\.$caseID == file.id).count() == 4)
+            // Reopening.
+            #expect(try await move("investigation", as: token).status == .ok)
+            #expect(try await CaseFile.find(file.id, on: app.db)?.outcome == nil)
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$action == "case.reopen").count() == 1)
+
+            let viewer = try await Fixtures.apiToken(app, for: try await Fixtures.user(app, role: .viewer, office: s.office.id))
+            #expect(try await move("action", as: viewer).status == .forbidden)
+        }
+    }
+
+    @Test func restrictedCasesNeedAReasonAndKeepTheirNarrativeSealed() async throws {
+        try await withTestApp { app, environment in
+            let s = try await setting(app)
+            let created = try await s.browser.post("/cases", ["workers": "W-00001", "kind": "individual", "category": "gender_based_violence",
+                                                             "channel": "walk_in", "urgency": "emergency", "office_id": s.office.id!.uuidString,
+                                                             "summary": "Supervisor Karim harassed her in the finishing section.", "country": "BD"])
+            #expect(created.status == .seeOther)
+            let file = try #require(try await CaseFile.query(on: app.db).first())
+            #expect(file.restricted, "gender-based violence is restricted by default")
+            #expect(file.summary == nil && file.summarySealed != nil)
+
+            // The assigned caseworker and the coordinator open it; a colleague must give a reason.
+            #expect(try await s.browser.get("/cases/\(file.id!)").text.contains("Supervisor Karim"))
+            #expect(try await Fixtures.session(app, for: s.coordinator).get("/cases/\(file.id!)").status == .ok)
+            let colleague = try await Fixtures.session(app, for: s.colleague)
+            #expect(try await colleague.get("/cases").text.contains(file.reference) == false, "not listed for a colleague")
+            let blocked = try await colleague.get("/cases/\(file.id!)")
+            #expect(blocked.status == .forbidden)
+            #expect(!blocked.text.contains("Supervisor Karim"))
+            #expect(blocked.text.contains("name=\"reason\""))
+            #expect(try await colleague.post("/cases/\(file.id!)/access", ["reason": "short"]).status == .unprocessableEntity)
+            #expect(try await colleague.post("/cases/\(file.id!)/access", ["reason": "Covering the hotline while Salma is on leave."]).status == .seeOther)
+            let opened = try await colleague.get("/cases/\(file.id!)")
+            #expect(opened.status == .ok && opened.text.contains("Supervisor Karim"))
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$action == "case.break_glass").filter(\.$resourceID == file.id!.uuidString).count() == 1)
+            // The reason is shown on the case to the assigned staff.
+            #expect(try await s.browser.get("/cases/\(file.id!)").text.contains("Covering the hotline while Salma is on leave."))
+
+            // Through the API the same rule holds.
+            let viewerToken = try await Fixtures.apiToken(app, for: try await Fixtures.user(app, role: .viewer, office: s.office.id))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/cases/\(file.id!)", headers: headers(viewerToken)).status == .forbidden)
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/access", headers: headers(viewerToken),
+                                                        body: ByteBuffer(string: #"{"reason":"Annual audit of case handling quality."}"#)).status == .noContent)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/cases/\(file.id!)", headers: headers(viewerToken)).status == .ok)
+
+            // Neither the narrative nor the reason is stored in clear.
+            if TestDatabase.isPostgres {
+                let rows = try await app.db.sql.raw("SELECT cases::text AS row FROM cases UNION ALL SELECT case_access_reasons::text FROM case_access_reasons").all()
+                let text = try rows.map { try $0.decode(column: "row", as: String.self) }.joined()
+                #expect(!text.contains("Karim") && !text.contains("hotline"))
+            } else {
+                try await app.db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+                var bytes = FileManager.default.contents(atPath: environment.directory + "songhoti.sqlite") ?? Data()
+                bytes.append(FileManager.default.contents(atPath: environment.directory + "songhoti.sqlite-wal") ?? Data())
+                #expect(bytes.range(of: Data("Karim".utf8)) == nil)
+                #expect(bytes.range(of: Data("Covering the hotline".utf8)) == nil)
+            }
+        }
+    }
+
+    @Test func anotherOfficeCannotOpenACaseEvenWithAReason() async throws {
+        try await withTestApp { app, _ in
+            let s = try await setting(app)
+            let file = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: s.office.id, category: "leave", channel: "phone", summary: "Earned leave refused.", workers: ["W-00001"]),
+                principal: try s.caseworker.principal())
+            let other = try await Fixtures.office(app, code: "CTG", name: "Chattogram")
+            let outsider = try await Fixtures.session(app, for: try await Fixtures.user(app, role: .caseworker, office: other.id))
+            #expect(try await outsider.get("/cases/\(file.id!)").status == .forbidden)
+            #expect(try await outsider.post("/cases/\(file.id!)/access", ["reason": "I would like to see this case please."]).status == .forbidden)
+            #expect(!(try await outsider.get("/cases").text.contains(file.reference)))
+        }
+    }
+
+    @Test(arguments: [Language.english, Language.bangla])
+    func casePagesRenderCompletely(language: Language) async throws {
+        try await withTestApp { app, _ in
+            let s = try await setting(app, language: language)
+            let file = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: s.office.id, category: "gender_based_violence", channel: "imo", summary: "Narrative.", workers: ["W-00001"]),
+                principal: try s.caseworker.principal())
+            var colleague = try await Fixtures.session(app, for: s.colleague)
+            colleague.language = language.rawValue
+            let colleagueUser = try #require(try await User.find(s.colleague.id, on: app.db))
+            colleagueUser.language = language.rawValue
+            try await colleagueUser.update(on: app.db)
+            let coordinator = try #require(try await User.find(s.coordinator.id, on: app.db))
+            coordinator.language = language.rawValue
+            try await coordinator.update(on: app.db)
+            let coordinatorBrowser = try await Fixtures.session(app, for: coordinator)
+            let pages: [(Browser, String, String, HTTPStatus)] = [
+                (s.browser, "/cases", "cases.title", .ok), (s.browser, "/cases/new", "cases.new_title", .ok),
+                (s.browser, "/cases/\(file.id!)", "cases.detail_title", .ok), (colleague, "/cases/\(file.id!)", "cases.reason_title", .forbidden),
+                (coordinatorBrowser, "/cases/settings", "cases.settings_title", .ok),
+            ]
+            for (browser, path, titleKey, status) in pages {
+                let response = try await browser.get(path)
+                #expect(response.status == status, "\(path)")
+                let html = response.text
+                #expect(html.contains("<html lang=\"\(language.rawValue)\">"), "\(path)")
+                #expect(html.contains("<title>\(app.catalog.string(titleKey, language)) · Songhoti</title>"), "\(path)")
+                #expect(!html.contains("⟦") && !html.contains("#("), "\(path)")
+                #expect(app.catalog.has(titleKey, in: language))
+            }
+            let detail = try await s.browser.get("/cases/\(file.id!)").text
+            for key in ["case.category.gender_based_violence", "case.status.new", "case.channel.imo", "case.restricted", "cases.move"] {
+                #expect(detail.contains(app.catalog.string(key, language)), "detail shows \(key)")
+            }
+        }
+    }
+}
+
+extension CasesAPIController.TransitionDTO: Equatable {
+    public static func == (a: Self, b: Self) -> Bool { a.status == b.status && a.closure_requested == b.closure_requested }
+}
