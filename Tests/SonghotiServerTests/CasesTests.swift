@@ -225,3 +225,58 @@ struct CasesTests {
 extension CasesAPIController.TransitionDTO: Equatable {
     public static func == (a: Self, b: Self) -> Bool { a.status == b.status && a.closure_requested == b.closure_requested }
 }
+
+@Suite("Case timeline")
+struct CaseTimelineTests {
+    @Test func entriesAreAddedEditedWithHistoryAndSealedWhenRestricted() async throws {
+        try await withTestApp { app, environment in
+            let office = try await Fixtures.office(app)
+            let caseworker = try await Fixtures.user(app, role: .caseworker, office: office.id)
+            let colleague = try await Fixtures.user(app, role: .caseworker, office: office.id)
+            let worker = try await WorkerService(context: .commandLine(app)).create(.init(fullName: "Moyna", phone: "01711999888", officeID: office.id),
+                                                                                     principal: try caseworker.principal(), confirmedNew: false)
+            let file = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: office.id, category: "forced_labour_trafficking", channel: "phone", summary: "Passport held by the agent.", workers: [worker.code]),
+                principal: try caseworker.principal())
+            let browser = try await Fixtures.session(app, for: caseworker)
+            let missing = try await browser.post("/cases/\(file.id!)/events", ["kind": "call", "body": "", "occurred_at": "2026-11-20T10:30"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.text.contains("id=\"body-error\""))
+            #expect(try await browser.post("/cases/\(file.id!)/events", ["kind": "call", "body": "Spoke with the embassy labour attaché.", "occurred_at": "2026-11-20T10:30"]).status == .seeOther)
+            let event = try #require(try await CaseEvent.query(on: app.db).first())
+            #expect(event.body == nil && event.bodySealed != nil, "restricted case: sealed")
+            #expect(try await browser.post("/cases/\(file.id!)/events/\(event.id!)", ["body": "Spoke with the embassy labour attaché; follow-up Friday."]).status == .seeOther)
+            let page = try await browser.get("/cases/\(file.id!)").text
+            #expect(page.contains("follow-up Friday"))
+            #expect(page.contains("Spoke with the embassy labour attaché.</li>"), "earlier version kept and shown")
+
+            // Someone else's entry cannot be edited by a colleague, even after breaking the glass.
+            let other = try await Fixtures.session(app, for: colleague)
+            #expect(try await other.post("/cases/\(file.id!)/access", ["reason": "Covering the hotline this week."]).status == .seeOther)
+            #expect(try await other.post("/cases/\(file.id!)/events/\(event.id!)", ["body": "changed"]).status == .forbidden)
+
+            let token = try await Fixtures.apiToken(app, for: caseworker)
+            var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+            headers.contentType = .json
+            let added = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/events", headers: headers,
+                                                             body: ByteBuffer(string: #"{"kind":"meeting","body":"Met the worker's family."}"#))
+            #expect(added.status == .created)
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/cases/\(file.id!)/events", headers: headers)
+            let entries = try list.content.decode([CasesAPIController.EventDTO].self)
+            #expect(entries.count == 2)
+            #expect(entries.first { $0.kind == "call" }?.previous_versions == ["Spoke with the embassy labour attaché."])
+
+            if !TestDatabase.isPostgres {
+                try await app.db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+                var bytes = FileManager.default.contents(atPath: environment.directory + "songhoti.sqlite") ?? Data()
+                bytes.append(FileManager.default.contents(atPath: environment.directory + "songhoti.sqlite-wal") ?? Data())
+                #expect(bytes.range(of: Data("embassy".utf8)) == nil)
+                #expect(bytes.range(of: Data("family".utf8)) == nil)
+            } else {
+                let rows = try await app.db.sql.raw("SELECT case_events::text AS row FROM case_events UNION ALL SELECT case_event_revisions::text FROM case_event_revisions").all()
+                let text = try rows.map { try $0.decode(column: "row", as: String.self) }.joined()
+                #expect(!text.contains("embassy") && !text.contains("family"))
+            }
+        }
+    }
+}

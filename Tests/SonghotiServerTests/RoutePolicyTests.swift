@@ -69,6 +69,12 @@ struct RoutePolicyTests {
         "GET /cases/:caseID": .everyone,
         "POST /cases/:caseID/access": .everyone,
         "POST /cases/:caseID/transitions": .roles(caseHandlers),
+        "POST /cases/:caseID/events": .roles(caseHandlers),
+        // Another person's timeline entry: only coordinators (its author may too: CaseTimelineTests).
+        "GET /cases/:caseID/events/:eventID/edit": .roles([.coordinator]),
+        "POST /cases/:caseID/events/:eventID": .roles([.coordinator]),
+        "GET /api/v1/cases/:caseID/events": .everyone,
+        "POST /api/v1/cases/:caseID/events": .roles(caseHandlers),
         "GET /api/v1/cases": .everyone,
         "POST /api/v1/cases": .roles(caseHandlers),
         "GET /api/v1/cases/:caseID": .everyone,
@@ -115,6 +121,7 @@ struct RoutePolicyTests {
             let openCase = try await CaseService(context: .commandLine(app)).create(
                 .init(officeID: office.id, category: "unpaid_wages", channel: "phone", summary: "Three months of wages unpaid.", workers: [worker.code]),
                 principal: try intake.principal())
+            let event = try await CaseTimeline(context: .commandLine(app)).add(to: openCase, kind: "note", body: "First call.", occurredAt: Date(), principal: try intake.principal())
             let consent = try await WorkerService(context: .commandLine(app)).recordConsent(
                 .init(purpose: "statistics", partner: "", givenOn: "2026-01-01", method: "verbal"), for: worker, principal: try intake.principal())
             func concrete(_ path: String) -> String {
@@ -125,6 +132,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":workerID", with: worker.id!.uuidString)
                     .replacingOccurrences(of: ":consentID", with: consent.id!.uuidString)
                     .replacingOccurrences(of: ":caseID", with: openCase.id!.uuidString)
+                    .replacingOccurrences(of: ":eventID", with: event.id!.uuidString)
             }
             _ = token
             for role in Role.allCases {
@@ -176,6 +184,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":workerID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":consentID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":caseID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":eventID", with: UUID().uuidString)
                 if path.hasPrefix("/api/") {
                     let response = try await app.testing().sendRequest(route.method, path)
                     #expect(response.status == .unauthorized, "\(key)")

@@ -71,6 +71,8 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/cases/{caseID}", summary: "One case with its narrative; 403 for a restricted case until a reason is stated; every read is audited", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "Case"),
         Operation(method: "post", path: "/api/v1/cases/{caseID}/access", summary: "Break glass: state why you need to open a restricted case (audited, shown on the case, valid 12 hours)", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "AccessReason", responseStatus: 204),
         Operation(method: "post", path: "/api/v1/cases/{caseID}/transitions", summary: "Change status along the workflow; closing needs an outcome and, if the organisation requires it, a coordinator", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "TransitionInput", responseSchema: "TransitionResult"),
+        Operation(method: "get", path: "/api/v1/cases/{caseID}/events", summary: "The case's timeline, newest first, each entry with its earlier versions; audited", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "EventList"),
+        Operation(method: "post", path: "/api/v1/cases/{caseID}/events", summary: "Add a note, call, meeting, letter, hearing or counselling session to the timeline", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "EventInput", responseStatus: 201, responseSchema: "Event"),
     ]
 
     static func queryParameter(_ name: String, _ description: String) -> JSONValue {
@@ -92,6 +94,7 @@ enum OpenAPIDocument {
     private static let outcomes: JSONValue = .array(CaseOutcome.allCases.map { .string($0.rawValue) })
     private static let urgencies: JSONValue = .array(CaseUrgency.allCases.map { .string($0.rawValue) })
     private static let channels: JSONValue = .array(IntakeChannel.allCases.map { .string($0.rawValue) })
+    private static let eventKinds: JSONValue = .array(CaseEvent.Kind.allCases.map { .string($0.rawValue) })
     private static let kinds: JSONValue = .array(Office.Kind.allCases.map { .string($0.rawValue) })
 
     private static func object(_ properties: [(String, JSONValue)], required: [String]) -> JSONValue {
@@ -190,6 +193,17 @@ enum OpenAPIDocument {
             ("AccessReason", object([("reason", type("string", [("minLength", .int(10)), ("maxLength", .int(1000))]))], required: ["reason"])),
             ("TransitionInput", object([("to", type("string", [("enum", statuses)])), ("outcome", type("string", [("enum", outcomes)]))], required: ["to"])),
             ("TransitionResult", object([("status", type("string", [("enum", statuses)])), ("closure_requested", type("boolean"))], required: ["status", "closure_requested"])),
+            ("Event", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("kind", type("string", [("enum", eventKinds)])),
+                ("occurred_at", type("string", [("format", .string("date-time"))])), ("body", type("string")),
+                ("author_id", type("string", [("format", .string("uuid"))])), ("edited", type("boolean")),
+                ("previous_versions", .object([("type", .string("array")), ("items", type("string"))])),
+            ], required: ["id", "kind", "occurred_at", "body", "author_id", "edited", "previous_versions"])),
+            ("EventList", .object([("type", .string("array")), ("items", schemaRef("Event"))])),
+            ("EventInput", object([
+                ("kind", type("string", [("enum", eventKinds)])), ("body", type("string", [("maxLength", .int(20000))])),
+                ("occurred_at", type("string", [("format", .string("date-time")), ("description", .string("defaults to now"))])),
+            ], required: ["kind", "body"])),
             ("Problem", object([
                 ("type", type("string", [("format", .string("uri-reference"))])), ("title", type("string")), ("status", type("integer")),
                 ("detail", type("string")),

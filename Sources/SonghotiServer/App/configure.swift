@@ -31,6 +31,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateFoundation(dialect: app.dialect))
     app.migrations.add(CreateWorkers())
     app.migrations.add(CreateCases())
+    app.migrations.add(CreateCaseEvents())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(

@@ -11,6 +11,50 @@ struct CasesAPIController: RouteCollection {
         cases.get(":caseID", use: show)
         cases.post(":caseID", "access", use: access)
         cases.post(":caseID", "transitions", use: transition)
+        cases.get(":caseID", "events", use: events)
+        cases.post(":caseID", "events", use: addEvent)
+    }
+
+    struct EventDTO: Content {
+        let id: UUID
+        let kind: String
+        let occurred_at: Date
+        let body: String
+        let author_id: UUID
+        let edited: Bool
+        let previous_versions: [String]
+    }
+
+    struct EventBody: Content { var kind: String; var body: String; var occurred_at: Date? }
+
+    private func accessible(_ req: Request, _ action: CasePolicy.Action) async throws -> CaseFile {
+        let file = try await load(req)
+        let verdict = try await CaseService(context: req.change).verdict(file, action, principal: try req.principal(), on: req.db)
+        if verdict == .needsReason { throw Abort(.forbidden, reason: "This case is restricted. State a reason with POST /api/v1/cases/\(try file.requireID())/access first.") }
+        try req.authorize(verdict.decision)
+        return file
+    }
+
+    func events(req: Request) async throws -> [EventDTO] {
+        let file = try await accessible(req, .view)
+        let id = try file.requireID()
+        try await req.write { db in try await req.audit("case.view", "case", id.uuidString, on: db) }
+        return try await CaseTimeline(context: req.change).entries(of: file, on: req.db).map {
+            EventDTO(id: $0.id, kind: $0.kind, occurred_at: $0.occurredAt, body: $0.body, author_id: $0.authorID, edited: $0.edited, previous_versions: $0.history)
+        }
+    }
+
+    func addEvent(req: Request) async throws -> Response {
+        let file = try await accessible(req, .update)
+        let body = try req.decodeJSON(EventBody.self)
+        do {
+            let event = try await CaseTimeline(context: req.change).add(to: file, kind: body.kind, body: body.body, occurredAt: body.occurred_at ?? Date(), principal: try req.principal())
+            let dto = EventDTO(id: try event.requireID(), kind: event.kind, occurred_at: event.occurredAt, body: body.body.trimmingCharacters(in: .whitespacesAndNewlines),
+                               author_id: event.authorID, edited: false, previous_versions: [])
+            return try await req.created(dto, at: "/api/v1/cases/\(try file.requireID())/events")
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
     }
 
     struct CaseDTO: Content {

@@ -14,6 +14,30 @@ struct CasesWebController: RouteCollection {
         cases.get(":caseID", use: show)
         cases.post(":caseID", "access", use: breakGlass)
         cases.post(":caseID", "transitions", use: transition)
+        cases.post(":caseID", "events", use: addEvent)
+        cases.get(":caseID", "events", ":eventID", "edit", use: editEventForm)
+        cases.post(":caseID", "events", ":eventID", use: editEvent)
+    }
+
+    /// `datetime-local` values ("2026-11-23T14:05") in the organisation's time zone.
+    static func parseLocal(_ text: String?, _ req: Request) -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = req.application.songhotiSettings.timeZone
+        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+
+    static func formatLocal(_ date: Date, _ req: Request) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = req.application.songhotiSettings.timeZone
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: date)
     }
 
     struct Option: Encodable { let value: String; let label: String; let selected: Bool }
@@ -117,7 +141,13 @@ struct CasesWebController: RouteCollection {
         let accesses: [AccessRow]
         let hasAccesses: Bool
         let errors: [String: String]
+        let events: [EventRow]
+        let hasEvents: Bool
+        let eventKinds: [Option]
+        let now: String
+        let eventBody: String
     }
+    struct EventRow: Encodable { let id: String; let kind: String; let when: String; let author: String; let body: String; let edited: Bool; let history: [String]; let canEdit: Bool }
     struct ReasonView: Encodable { let id: String; let reference: String; let error: String? }
 
     private func loadCase(_ req: Request) async throws -> CaseFile {
@@ -127,7 +157,7 @@ struct CasesWebController: RouteCollection {
         return file
     }
 
-    private func detail(_ req: Request, _ file: CaseFile, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+    private func detail(_ req: Request, _ file: CaseFile, errors: [String: String] = [:], eventBody: String = "", status: HTTPStatus = .ok) async throws -> Response {
         let principal = try req.principal()
         let service = CaseService(context: req.change)
         let id = try file.requireID()
@@ -147,6 +177,14 @@ struct CasesWebController: RouteCollection {
         let incident = [file.incidentFrom, file.incidentTo].compactMap { $0.flatMap(CalendarDate.parse).map(req.format.calendarDate) }.joined(separator: " – ")
         let canTransition = try await service.verdict(file, .transition, principal: principal, on: req.db) == .allow
         try await req.write { db in try await req.audit("case.view", "case", id.uuidString, on: db) }
+        var names: [UUID: String] = [:]
+        var events: [EventRow] = []
+        for entry in try await CaseTimeline(context: req.change).entries(of: file, on: req.db) {
+            if names[entry.authorID] == nil { names[entry.authorID] = try await User.find(entry.authorID, on: req.db)?.displayName ?? "" }
+            events.append(EventRow(id: entry.id.uuidString, kind: req.t("event.kind.\(entry.kind)"), when: req.format.dateTime(entry.occurredAt),
+                                   author: names[entry.authorID] ?? "", body: entry.body, edited: entry.edited, history: entry.history,
+                                   canEdit: canTransition && (entry.authorID == principal.userID || principal.role == .coordinator)))
+        }
         let view = DetailView(
             id: id.uuidString, reference: file.reference, summary: try service.summary(of: file), status: req.t("case.status.\(file.status)"),
             category: req.t("case.category.\(file.category)"), urgency: req.t("case.urgency.\(file.urgency)"), channel: req.t("case.channel.\(file.channel)"),
@@ -157,7 +195,10 @@ struct CasesWebController: RouteCollection {
             workers: workers,
             next: CaseWorkflow.allowedNext(from: file.caseStatus).map { Option(value: $0.rawValue, label: req.t($0.labelKey), selected: false) },
             outcomes: [Option(value: "", label: req.t("cases.no_outcome"), selected: true)] + Self.options(CaseOutcome.allCases, req, key: \.labelKey, selected: nil),
-            canTransition: canTransition, accesses: accesses, hasAccesses: !accesses.isEmpty, errors: errors)
+            canTransition: canTransition, accesses: accesses, hasAccesses: !accesses.isEmpty, errors: errors,
+            events: events, hasEvents: !events.isEmpty,
+            eventKinds: CaseEvent.Kind.allCases.map { Option(value: $0.rawValue, label: req.t("event.kind.\($0.rawValue)"), selected: $0 == .note) },
+            now: Self.formatLocal(Date(), req), eventBody: eventBody)
         return try await req.page("case", titleKey: "cases.detail_title", view, status: status)
     }
 
@@ -195,6 +236,60 @@ struct CasesWebController: RouteCollection {
             return req.seeOther("/cases/\(try file.requireID())?notice=\(result == .moved ? "case_moved" : "closure_requested")")
         } catch let invalid as Invalid {
             return try await detail(req, file, errors: invalid.translated(req), status: .unprocessableEntity)
+        }
+    }
+
+    /// The case, once the principal may change it (caseworkers and coordinators with access).
+    private func changeableCase(_ req: Request) async throws -> CaseFile {
+        let file = try await loadCase(req)
+        let verdict = try await CaseService(context: req.change).verdict(file, .update, principal: try req.principal(), on: req.db)
+        try req.authorize(verdict.decision)
+        return file
+    }
+
+    func addEvent(req: Request) async throws -> Response {
+        let file = try await changeableCase(req)
+        let kind = (try? req.content.get(String.self, at: "kind")) ?? ""
+        let body = (try? req.content.get(String.self, at: "body")) ?? ""
+        let when = Self.parseLocal(try? req.content.get(String.self, at: "occurred_at"), req)
+        do {
+            _ = try await CaseTimeline(context: req.change).add(to: file, kind: kind, body: body, occurredAt: when, principal: try req.principal())
+            return req.seeOther("/cases/\(try file.requireID())?notice=event_added")
+        } catch let invalid as Invalid {
+            return try await detail(req, file, errors: invalid.translated(req), eventBody: body, status: .unprocessableEntity)
+        }
+    }
+
+    struct EventEditView: Encodable { let caseID: String; let eventID: String; let reference: String; let body: String; let error: String? }
+
+    private func editableEvent(_ req: Request, _ file: CaseFile) async throws -> CaseEvent {
+        let principal = try req.principal()
+        guard let id = req.parameters.get("eventID", as: UUID.self), let event = try await CaseEvent.find(id, on: req.db), event.caseID == file.id else { throw Abort(.notFound) }
+        guard event.authorID == principal.userID || principal.role == .coordinator else {
+            try req.authorize(.deny("only the author or a coordinator edits a timeline entry")); throw Abort(.forbidden)
+        }
+        return event
+    }
+
+    func editEventForm(req: Request) async throws -> Response {
+        let file = try await changeableCase(req)
+        let event = try await editableEvent(req, file)
+        return try await req.page("case-event-edit", titleKey: "event.edit_title", EventEditView(
+            caseID: try file.requireID().uuidString, eventID: try event.requireID().uuidString, reference: file.reference,
+            body: try CaseTimeline(context: req.change).text(of: event), error: nil))
+    }
+
+    func editEvent(req: Request) async throws -> Response {
+        let file = try await changeableCase(req)
+        let event = try await editableEvent(req, file)
+        let body = (try? req.content.get(String.self, at: "body")) ?? ""
+        do {
+            try await CaseTimeline(context: req.change).edit(event, of: file, body: body, principal: try req.principal())
+            return req.seeOther("/cases/\(try file.requireID())?notice=event_edited")
+        } catch let invalid as Invalid {
+            return try await req.page("case-event-edit", titleKey: "event.edit_title", EventEditView(
+                caseID: try file.requireID().uuidString, eventID: try event.requireID().uuidString, reference: file.reference,
+                body: body, error: invalid.translated(req)["body"]), status: .unprocessableEntity)
         }
     }
 

@@ -17,6 +17,8 @@ enum EncryptedColumns {
     ] + Worker.sealedColumns.map { Column(table: Worker.schema, column: $0) } + [
         Column(table: CaseFile.schema, column: "summary_sealed"),
         Column(table: CaseAccessReason.schema, column: "reason"),
+        Column(table: CaseEvent.schema, column: "body_sealed"),
+        Column(table: CaseEventRevision.schema, column: "body_sealed"),
     ]
 
     /// Counts sealed values per key id in every column.
