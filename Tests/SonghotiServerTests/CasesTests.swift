@@ -280,3 +280,67 @@ struct CaseTimelineTests {
         }
     }
 }
+
+@Suite("Referrals: consent enforced, coordinator override audited")
+struct ReferralTests {
+    @Test func referralsFollowConsent() async throws {
+        try await withTestApp { app, _ in
+            let office = try await Fixtures.office(app)
+            let caseworker = try await Fixtures.user(app, role: .caseworker, office: office.id)
+            let coordinator = try await Fixtures.user(app, role: .coordinator, office: office.id)
+            let workers = WorkerService(context: .commandLine(app))
+            let worker = try await workers.create(.init(fullName: "Shirin", phone: "01711555444", officeID: office.id), principal: try caseworker.principal(), confirmedNew: false)
+            let file = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: office.id, category: "unlawful_dismissal", channel: "phone", summary: "Dismissed for organising.", workers: [worker.code]),
+                principal: try caseworker.principal())
+            let coordinatorBrowser = try await Fixtures.session(app, for: coordinator)
+            #expect(try await coordinatorBrowser.post("/partners", ["name": "Legal Aid Dhaka", "kind": "legal_aid", "contact": "+880 2 000000"]).status == .seeOther)
+            #expect(try await coordinatorBrowser.post("/partners", ["name": "Safe Shelter", "kind": "shelter", "contact": ""]).status == .seeOther)
+            let legalAid = try #require(try await Partner.query(on: app.db).filter(\.$name == "Legal Aid Dhaka").first())
+            let shelter = try #require(try await Partner.query(on: app.db).filter(\.$name == "Safe Shelter").first())
+            let browser = try await Fixtures.session(app, for: caseworker)
+            let form = ["worker_id": worker.id!.uuidString, "partner_id": legalAid.id!.uuidString, "follow_up_on": "2026-12-01"]
+
+            // No consent yet: refused, nothing recorded, the reason is on the page.
+            let refused = try await browser.post("/cases/\(file.id!)/referrals", form)
+            #expect(refused.status == .conflict)
+            #expect(refused.text.contains(htmlEscaped(app.catalog.string("referral.error.no_consent", .english))))
+            #expect(try await Referral.query(on: app.db).count() == 0)
+
+            // The worker consents to referral to this partner (typed as people type it).
+            _ = try await workers.recordConsent(.init(purpose: "referral", partner: "legal aid dhaka ", givenOn: CalendarDate.today(in: app.songhotiSettings.timeZone), method: "verbal"),
+                                                for: worker, principal: try caseworker.principal())
+            #expect(try await browser.post("/cases/\(file.id!)/referrals", form).status == .seeOther)
+            #expect(try await Referral.query(on: app.db).count() == 1)
+
+            // A different partner is still refused, and a caseworker cannot override.
+            let token = try await Fixtures.apiToken(app, for: caseworker)
+            var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+            headers.contentType = .json
+            let toShelter = #"{"worker_id":"\#(worker.id!)","partner_id":"\#(shelter.id!)","override_reason":"She has nowhere safe to sleep tonight at all."}"#
+            let api = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/referrals", headers: headers, body: ByteBuffer(string: toShelter))
+            #expect(api.status == .conflict)
+            #expect(api.body.string.contains("Only a coordinator can refer without"))
+
+            // A coordinator overrides with a written reason: recorded, marked, audited, reason sealed.
+            let coordinatorToken = try await Fixtures.apiToken(app, for: coordinator)
+            headers.replaceOrAdd(name: .authorization, value: "Bearer \(coordinatorToken)")
+            let short = #"{"worker_id":"\#(worker.id!)","partner_id":"\#(shelter.id!)","override_reason":"urgent"}"#
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/referrals", headers: headers, body: ByteBuffer(string: short)).status == .conflict)
+            let overridden = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/referrals", headers: headers, body: ByteBuffer(string: toShelter))
+            #expect(overridden.status == .created)
+            #expect(try overridden.content.decode(CasesAPIController.ReferralDTO.self).consent_overridden)
+            let stored = try #require(try await Referral.query(on: app.db).filter(\.$partnerID == shelter.id!).first())
+            #expect(stored.overrideBy == coordinator.id)
+            #expect(stored.overrideReason?.range(of: Data("nowhere safe".utf8)) == nil)
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$action == "consent.override").filter(\.$resourceID == worker.id!.uuidString).count() == 1)
+
+            // Status and feedback are tracked.
+            let first = try #require(try await Referral.query(on: app.db).filter(\.$partnerID == legalAid.id!).first())
+            #expect(try await browser.post("/cases/\(file.id!)/referrals/\(first.id!)", ["status": "accepted", "feedback": "Hearing booked."]).status == .seeOther)
+            #expect(try await Referral.find(first.id, on: app.db)?.status == "accepted")
+            let page = try await browser.get("/cases/\(file.id!)")
+            #expect(page.text.contains("Hearing booked.") && page.text.contains(htmlEscaped(app.catalog.string("referral.overridden", .english))))
+        }
+    }
+}

@@ -56,6 +56,9 @@ struct PagesTests {
                 PageCase(path: "/admin/users/\(colleague.id!)", titleKey: "users.edit_title", status: .ok, keys: ["users.reset_title", "users.disable", "users.disable_hint"]),
                 PageCase(path: "/admin/security", titleKey: "security.title", status: .ok, keys: ["security.require_two_factor", "role.viewer"]),
                 PageCase(path: "/admin/audit", titleKey: "audit.title", status: .ok, keys: ["audit.action", "audit.intro"]),
+                PageCase(path: "/partners", titleKey: "partners.title", status: .ok, keys: ["partners.intro", "partners.none", "partners.new", "partner.kind.legal_aid"]),
+                PageCase(path: "/workers", titleKey: "workers.title", status: .ok, keys: ["workers.search_label", "workers.search_hint", "workers.none"]),
+                PageCase(path: "/cases", titleKey: "cases.title", status: .ok, keys: ["cases.filter", "cases.none", "case.status.new"]),
                 PageCase(path: "/no/such/page", titleKey: "error.title", status: .notFound, keys: ["error.404", "error.home"]),
             ]
             var rendered: [(PageCase, TestingHTTPResponse)] = [(setupPage, setupResponse)]
@@ -69,9 +72,9 @@ struct PagesTests {
                 #expect(response.status == page.status, "\(page.path)")
                 #expect(response.headers.contentType == .html, "\(page.path)")
                 #expect(html.contains("<html lang=\"\(language.rawValue)\">"), "\(page.path) declares its language")
-                #expect(html.contains("<title>\(escape(app.catalog.string(page.titleKey, language))) · Songhoti</title>"), "\(page.path) title")
+                #expect(html.contains("<title>\(htmlEscaped(app.catalog.string(page.titleKey, language))) · Songhoti</title>"), "\(page.path) title")
                 for key in page.keys + ["layout.skip", "layout.language", "layout.footer"] {
-                    #expect(html.contains(escape(app.catalog.string(key, language))), "\(page.path) shows \(key)")
+                    #expect(html.contains(htmlEscaped(app.catalog.string(key, language))), "\(page.path) shows \(key)")
                 }
                 #expect(!html.contains("⟦"), "\(page.path) has no missing catalog key")
                 #expect(!html.contains("#t(") && !html.contains("#("), "\(page.path) has no unrendered Leaf tag")
@@ -83,7 +86,7 @@ struct PagesTests {
                 }
                 if language == .bangla {
                     #expect(app.catalog.has(page.titleKey, in: .bangla))
-                    #expect(!html.contains(escape(app.catalog.string(page.titleKey, .english)) + " · Songhoti"), "\(page.path) title is translated")
+                    #expect(!html.contains(htmlEscaped(app.catalog.string(page.titleKey, .english)) + " · Songhoti"), "\(page.path) title is translated")
                 }
                 #expect(response.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
                 #expect(response.headers.first(name: "X-Frame-Options") == "DENY")
@@ -100,7 +103,7 @@ struct PagesTests {
             #expect(response.text.contains("value=\"Tongi Centre\""))
             #expect(response.text.contains("value=\"TOO-LONG-CODE-X\""))
             #expect(response.text.contains("id=\"code-error\""))
-            #expect(response.text.contains(escape(app.catalog.string("office.error.code", .bangla))))
+            #expect(response.text.contains(htmlEscaped(app.catalog.string("office.error.code", .bangla))))
             #expect(response.text.contains("aria-invalid=\"true\""))
         }
     }
@@ -124,11 +127,6 @@ struct PagesTests {
         let date = format.date(Date(timeIntervalSince1970: 1_763_337_600)) // 17 Nov 2025
         #expect(date.contains("১৭"))
         #expect(LocalizedFormat(language: .english, timeZone: .gmt).number(1234567) == "1,234,567")
-    }
-
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 }
 

@@ -73,6 +73,12 @@ struct RoutePolicyTests {
         // Another person's timeline entry: only coordinators (its author may too: CaseTimelineTests).
         "GET /cases/:caseID/events/:eventID/edit": .roles([.coordinator]),
         "POST /cases/:caseID/events/:eventID": .roles([.coordinator]),
+        "POST /cases/:caseID/referrals": .roles(caseHandlers),
+        "POST /cases/:caseID/referrals/:referralID": .roles(caseHandlers),
+        "GET /partners": .everyone,
+        "POST /partners": .roles([.coordinator, .administrator]),
+        "GET /api/v1/cases/:caseID/referrals": .everyone,
+        "POST /api/v1/cases/:caseID/referrals": .roles(caseHandlers),
         "GET /api/v1/cases/:caseID/events": .everyone,
         "POST /api/v1/cases/:caseID/events": .roles(caseHandlers),
         "GET /api/v1/cases": .everyone,
@@ -133,6 +139,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":consentID", with: consent.id!.uuidString)
                     .replacingOccurrences(of: ":caseID", with: openCase.id!.uuidString)
                     .replacingOccurrences(of: ":eventID", with: event.id!.uuidString)
+                    .replacingOccurrences(of: ":referralID", with: UUID().uuidString)
             }
             _ = token
             for role in Role.allCases {
@@ -185,6 +192,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":consentID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":caseID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":eventID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":referralID", with: UUID().uuidString)
                 if path.hasPrefix("/api/") {
                     let response = try await app.testing().sendRequest(route.method, path)
                     #expect(response.status == .unauthorized, "\(key)")

@@ -73,6 +73,8 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/cases/{caseID}/transitions", summary: "Change status along the workflow; closing needs an outcome and, if the organisation requires it, a coordinator", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "TransitionInput", responseSchema: "TransitionResult"),
         Operation(method: "get", path: "/api/v1/cases/{caseID}/events", summary: "The case's timeline, newest first, each entry with its earlier versions; audited", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "EventList"),
         Operation(method: "post", path: "/api/v1/cases/{caseID}/events", summary: "Add a note, call, meeting, letter, hearing or counselling session to the timeline", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "EventInput", responseStatus: 201, responseSchema: "Event"),
+        Operation(method: "get", path: "/api/v1/cases/{caseID}/referrals", summary: "Referrals made from the case", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "ReferralList"),
+        Operation(method: "post", path: "/api/v1/cases/{caseID}/referrals", summary: "Refer a worker on the case to a partner; 409 unless the worker consented to referral to that partner or a coordinator gives override_reason (audited)", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "ReferralInput", responseStatus: 201, responseSchema: "Referral"),
     ]
 
     static func queryParameter(_ name: String, _ description: String) -> JSONValue {
@@ -204,6 +206,17 @@ enum OpenAPIDocument {
                 ("kind", type("string", [("enum", eventKinds)])), ("body", type("string", [("maxLength", .int(20000))])),
                 ("occurred_at", type("string", [("format", .string("date-time")), ("description", .string("defaults to now"))])),
             ], required: ["kind", "body"])),
+            ("Referral", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("worker_id", type("string", [("format", .string("uuid"))])),
+                ("partner_id", type("string", [("format", .string("uuid"))])), ("status", type("string", [("enum", .array(Referral.Status.allCases.map { .string($0.rawValue) }))])),
+                ("follow_up_on", nullable("string", [("format", .string("date"))])), ("feedback", type("string")), ("consent_overridden", type("boolean")),
+            ], required: ["id", "worker_id", "partner_id", "status", "feedback", "consent_overridden"])),
+            ("ReferralList", .object([("type", .string("array")), ("items", schemaRef("Referral"))])),
+            ("ReferralInput", object([
+                ("worker_id", type("string", [("format", .string("uuid"))])), ("partner_id", type("string", [("format", .string("uuid"))])),
+                ("follow_up_on", type("string", [("format", .string("date"))])),
+                ("override_reason", type("string", [("minLength", .int(20)), ("description", .string("coordinators only: why the referral cannot wait for consent"))])),
+            ], required: ["worker_id", "partner_id"])),
             ("Problem", object([
                 ("type", type("string", [("format", .string("uri-reference"))])), ("title", type("string")), ("status", type("integer")),
                 ("detail", type("string")),

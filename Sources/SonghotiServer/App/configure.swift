@@ -32,6 +32,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateWorkers())
     app.migrations.add(CreateCases())
     app.migrations.add(CreateCaseEvents())
+    app.migrations.add(CreateReferrals())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -73,6 +74,7 @@ func routes(_ app: Application) throws {
     try staff.register(collection: AdministrationController())
     try staff.register(collection: WorkersWebController())
     try staff.register(collection: CasesWebController())
+    try staff.register(collection: PartnersWebController())
 
     let api = app.grouped("api", "v1")
     api.get("openapi.json") { try OpenAPIDocument.response($0) }

@@ -13,6 +13,56 @@ struct CasesAPIController: RouteCollection {
         cases.post(":caseID", "transitions", use: transition)
         cases.get(":caseID", "events", use: events)
         cases.post(":caseID", "events", use: addEvent)
+        cases.get(":caseID", "referrals", use: referrals)
+        cases.post(":caseID", "referrals", use: refer)
+    }
+
+    struct ReferralDTO: Content {
+        let id: UUID
+        let worker_id: UUID
+        let partner_id: UUID
+        let status: String
+        let follow_up_on: String?
+        let feedback: String
+        let consent_overridden: Bool
+
+        init(_ referral: Referral) throws {
+            id = try referral.requireID()
+            worker_id = referral.workerID
+            partner_id = referral.partnerID
+            status = referral.status
+            follow_up_on = referral.followUpOn
+            feedback = referral.feedback
+            consent_overridden = referral.overrideBy != nil
+        }
+    }
+
+    struct ReferralBody: Content {
+        var worker_id: UUID
+        var partner_id: UUID
+        var follow_up_on: String?
+        /// A coordinator's written reason to refer without the worker's consent (at least 20 characters; audited).
+        var override_reason: String?
+    }
+
+    func referrals(req: Request) async throws -> [ReferralDTO] {
+        let file = try await accessible(req, .view)
+        return try await Referral.query(on: req.db).filter(\.$caseID == file.requireID()).sort(\.$createdAt).all().map(ReferralDTO.init)
+    }
+
+    func refer(req: Request) async throws -> Response {
+        let file = try await accessible(req, .update)
+        let body = try req.decodeJSON(ReferralBody.self)
+        do {
+            let referral = try await ReferralService(context: req.change).refer(file: file, workerID: body.worker_id, partnerID: body.partner_id,
+                                                                                followUpOn: body.follow_up_on ?? "", overrideReason: body.override_reason,
+                                                                                principal: try req.principal())
+            return try await req.created(try ReferralDTO(referral), at: "/api/v1/cases/\(try file.requireID())/referrals")
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        } catch let refused as ReferralService.ConsentRequired {
+            throw Abort(.conflict, reason: req.t(ReferralService.refusalKey(refused.refusal)))
+        }
     }
 
     struct EventDTO: Content {

@@ -17,6 +17,8 @@ struct CasesWebController: RouteCollection {
         cases.post(":caseID", "events", use: addEvent)
         cases.get(":caseID", "events", ":eventID", "edit", use: editEventForm)
         cases.post(":caseID", "events", ":eventID", use: editEvent)
+        cases.post(":caseID", "referrals", use: refer)
+        cases.post(":caseID", "referrals", ":referralID", use: updateReferral)
     }
 
     /// `datetime-local` values ("2026-11-23T14:05") in the organisation's time zone.
@@ -146,7 +148,15 @@ struct CasesWebController: RouteCollection {
         let eventKinds: [Option]
         let now: String
         let eventBody: String
+        let referrals: [ReferralRow]
+        let hasReferrals: Bool
+        let referralWorkers: [Option]
+        let partners: [Option]
+        let hasPartners: Bool
+        let canOverride: Bool
+        let referralStatuses: [Option]
     }
+    struct ReferralRow: Encodable { let id: String; let partner: String; let worker: String; let status: String; let followUp: String?; let feedback: String; let overridden: Bool }
     struct EventRow: Encodable { let id: String; let kind: String; let when: String; let author: String; let body: String; let edited: Bool; let history: [String]; let canEdit: Bool }
     struct ReasonView: Encodable { let id: String; let reference: String; let error: String? }
 
@@ -185,6 +195,16 @@ struct CasesWebController: RouteCollection {
                                    author: names[entry.authorID] ?? "", body: entry.body, edited: entry.edited, history: entry.history,
                                    canEdit: canTransition && (entry.authorID == principal.userID || principal.role == .coordinator)))
         }
+        var partnerNames: [UUID: String] = [:]
+        let partners = try await Partner.query(on: req.db).sort(\.$name).all()
+        for partner in partners { if let pid = partner.id { partnerNames[pid] = partner.name } }
+        let codes = Dictionary(uniqueKeysWithValues: workers.map { ($0.id, $0.code) })
+        let referrals = try await Referral.query(on: req.db).filter(\.$caseID == id).sort(\.$createdAt).all().map { referral in
+            ReferralRow(id: referral.id?.uuidString ?? "", partner: partnerNames[referral.partnerID] ?? "", worker: codes[referral.workerID.uuidString] ?? "",
+                        status: req.t("referral.status.\(referral.status)"), followUp: referral.followUpOn.flatMap(CalendarDate.parse).map(req.format.calendarDate),
+                        feedback: referral.feedback, overridden: referral.overrideBy != nil)
+        }
+        let activePartners = partners.filter(\.active)
         let view = DetailView(
             id: id.uuidString, reference: file.reference, summary: try service.summary(of: file), status: req.t("case.status.\(file.status)"),
             category: req.t("case.category.\(file.category)"), urgency: req.t("case.urgency.\(file.urgency)"), channel: req.t("case.channel.\(file.channel)"),
@@ -198,7 +218,12 @@ struct CasesWebController: RouteCollection {
             canTransition: canTransition, accesses: accesses, hasAccesses: !accesses.isEmpty, errors: errors,
             events: events, hasEvents: !events.isEmpty,
             eventKinds: CaseEvent.Kind.allCases.map { Option(value: $0.rawValue, label: req.t("event.kind.\($0.rawValue)"), selected: $0 == .note) },
-            now: Self.formatLocal(Date(), req), eventBody: eventBody)
+            now: Self.formatLocal(Date(), req), eventBody: eventBody,
+            referrals: referrals, hasReferrals: !referrals.isEmpty,
+            referralWorkers: workers.map { Option(value: $0.id, label: $0.code, selected: false) },
+            partners: activePartners.map { Option(value: $0.id?.uuidString ?? "", label: $0.name + " (" + req.t("partner.kind.\($0.kind)") + ")", selected: false) },
+            hasPartners: !activePartners.isEmpty, canOverride: principal.role == .coordinator,
+            referralStatuses: Referral.Status.allCases.map { Option(value: $0.rawValue, label: req.t("referral.status.\($0.rawValue)"), selected: false) })
         return try await req.page("case", titleKey: "cases.detail_title", view, status: status)
     }
 
@@ -257,6 +282,37 @@ struct CasesWebController: RouteCollection {
             return req.seeOther("/cases/\(try file.requireID())?notice=event_added")
         } catch let invalid as Invalid {
             return try await detail(req, file, errors: invalid.translated(req), eventBody: body, status: .unprocessableEntity)
+        }
+    }
+
+    func refer(req: Request) async throws -> Response {
+        let file = try await changeableCase(req)
+        let workerID = (try? req.content.get(String.self, at: "worker_id")).flatMap(UUID.init(uuidString:)) ?? UUID()
+        let partnerID = (try? req.content.get(String.self, at: "partner_id")).flatMap(UUID.init(uuidString:)) ?? UUID()
+        let followUp = (try? req.content.get(String.self, at: "follow_up_on")) ?? ""
+        let reason = try? req.content.get(String.self, at: "override_reason")
+        do {
+            _ = try await ReferralService(context: req.change).refer(file: file, workerID: workerID, partnerID: partnerID, followUpOn: followUp,
+                                                                     overrideReason: reason, principal: try req.principal())
+            return req.seeOther("/cases/\(try file.requireID())?notice=referral_sent")
+        } catch let invalid as Invalid {
+            return try await detail(req, file, errors: invalid.translated(req).mapKeys { "referral_" + $0 }, status: .unprocessableEntity)
+        } catch let refused as ReferralService.ConsentRequired {
+            return try await detail(req, file, errors: ["referral_consent": req.t(ReferralService.refusalKey(refused.refusal))], status: .conflict)
+        }
+    }
+
+    func updateReferral(req: Request) async throws -> Response {
+        let file = try await changeableCase(req)
+        guard let id = req.parameters.get("referralID", as: UUID.self), let referral = try await Referral.find(id, on: req.db), referral.caseID == file.id else {
+            throw Abort(.notFound)
+        }
+        do {
+            try await ReferralService(context: req.change).update(referral, status: (try? req.content.get(String.self, at: "status")) ?? "",
+                                                                  feedback: (try? req.content.get(String.self, at: "feedback")) ?? "")
+            return req.seeOther("/cases/\(try file.requireID())?notice=referral_updated")
+        } catch let invalid as Invalid {
+            return try await detail(req, file, errors: invalid.translated(req).mapKeys { "referral_" + $0 }, status: .unprocessableEntity)
         }
     }
 
@@ -330,5 +386,11 @@ extension CasePolicy.Verdict {
         case .needsReason: .deny("a reason is needed to open this restricted case")
         case .deny(let why): .deny(why)
         }
+    }
+}
+
+extension Dictionary where Key == String {
+    func mapKeys(_ transform: (String) -> String) -> [String: Value] {
+        Dictionary(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
     }
 }

@@ -19,6 +19,7 @@ enum EncryptedColumns {
         Column(table: CaseAccessReason.schema, column: "reason"),
         Column(table: CaseEvent.schema, column: "body_sealed"),
         Column(table: CaseEventRevision.schema, column: "body_sealed"),
+        Column(table: Referral.schema, column: "override_reason"),
     ]
 
     /// Counts sealed values per key id in every column.

@@ -60,6 +60,7 @@ extension Request {
         var links: [(String, String)] = [("/", "nav.home")]
         links.append(("/cases", "nav.cases"))
         if WorkerPolicy.decide(principal, .list).isAllowed { links.append(("/workers", "nav.workers")) }
+        links.append(("/partners", "nav.partners"))
         if UserPolicy.decide(principal, .list).isAllowed { links.append(("/admin/users", "nav.users")) }
         if OfficePolicy.decide(principal, .create).isAllowed || principal.role == .administrator {
             links.append(("/admin/offices", "nav.offices"))

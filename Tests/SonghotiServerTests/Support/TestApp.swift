@@ -188,3 +188,9 @@ func signIn(_ app: Application, email: String, password: String = knownPassword)
     try await browser.adopt(response)
     return (browser, response)
 }
+
+/// Text as Leaf writes it into HTML.
+func htmlEscaped(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+}
