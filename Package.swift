@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "SonghotiServer", "SonghotiCore",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

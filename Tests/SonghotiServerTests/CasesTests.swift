@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import SQLKit
@@ -343,4 +344,102 @@ struct ReferralTests {
             #expect(page.text.contains("Hearing booked.") && page.text.contains(htmlEscaped(app.catalog.string("referral.overridden", .english))))
         }
     }
+}
+
+@Suite("Remedies and totals")
+struct RemedyTests {
+    @Test func promisedAndDeliveredTotalsPerCurrency() async throws {
+        try await withTestApp { app, _ in
+            let office = try await Fixtures.office(app)
+            let caseworker = try await Fixtures.user(app, role: .caseworker, office: office.id)
+            let workers = WorkerService(context: .commandLine(app))
+            let a = try await workers.create(.init(fullName: "A", phone: "01711000101", officeID: office.id), principal: try caseworker.principal(), confirmedNew: false)
+            let b = try await workers.create(.init(fullName: "B", phone: "01711000102", officeID: office.id), principal: try caseworker.principal(), confirmedNew: false)
+            let file = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: office.id, kind: "collective", category: "termination_benefits", channel: "outreach", summary: "Closure without severance.", workers: [a.code, b.code]),
+                principal: try caseworker.principal())
+            let browser = try await Fixtures.session(app, for: caseworker)
+            let base = ["kind": "severance_paid", "currency": "BDT", "on_date": "2026-11-01", "confirmed": "unknown", "note": ""]
+            func post(_ extra: [String: String]) async throws -> TestingHTTPResponse {
+                try await browser.post("/cases/\(file.id!)/remedies", base.merging(extra) { $1 })
+            }
+            #expect(try await post(["stage": "promised", "amount": "1,20,000", "worker_id": ""]).status == .seeOther)
+            #expect(try await post(["stage": "delivered", "amount": "45,000.50", "worker_id": a.id!.uuidString, "confirmed": "yes"]).status == .seeOther)
+            #expect(try await post(["stage": "delivered", "amount": "৩০,০০০", "worker_id": b.id!.uuidString]).status == .seeOther)
+            let bad = try await post(["stage": "delivered", "amount": "12.345", "worker_id": ""])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains("id=\"remedy-amount-error\""))
+            #expect(try await post(["kind": "reinstatement", "stage": "delivered", "amount": "", "worker_id": a.id!.uuidString]).status == .seeOther)
+
+            let token = try await Fixtures.apiToken(app, for: caseworker)
+            var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+            headers.contentType = .json
+            let usd = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/remedies", headers: headers,
+                                                           body: ByteBuffer(string: #"{"kind":"compensation","stage":"delivered","amount":"250.00","currency":"USD","on_date":"2026-11-10"}"#))
+            #expect(usd.status == .created)
+            let summary = try await app.testing().sendRequest(.GET, "/api/v1/cases/\(file.id!)/remedies", headers: headers).content.decode(CasesAPIController.RemediesDTO.self)
+            #expect(summary.items.count == 5)
+            #expect(summary.promised == ["BDT": 12_000_000])
+            #expect(summary.delivered == ["BDT": 7_500_050, "USD": 25_000])
+            let page = try await browser.get("/cases/\(file.id!)").text
+            #expect(page.contains("BDT 75,000.50") && page.contains("USD 250.00") && page.contains("BDT 120,000.00"))
+        }
+    }
+}
+
+@Suite("Evidence attachments")
+struct EvidenceTests {
+    static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data("payslip photo of Rahima Begum".utf8)
+
+    @Test func uploadedEncryptedWithChainOfCustodyAndDownloadedAsAttachment() async throws {
+        try await withTestApp { app, environment in
+            let office = try await Fixtures.office(app)
+            let caseworker = try await Fixtures.user(app, role: .caseworker, office: office.id)
+            let worker = try await WorkerService(context: .commandLine(app)).create(.init(fullName: "R", phone: "01711000201", officeID: office.id), principal: try caseworker.principal(), confirmedNew: false)
+            let file = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: office.id, category: "unpaid_wages", channel: "walk_in", summary: "Wages unpaid.", workers: [worker.code]), principal: try caseworker.principal())
+            let browser = try await Fixtures.session(app, for: caseworker)
+
+            var (headers, body) = multipart(file: Self.png, filename: "rahima-payslip.png", contentType: "image/png", fields: ["csrf_token": browser.csrf!])
+            let uploaded = try await app.testing().sendRequest(.POST, "/cases/\(file.id!)/attachments", headers: browser.headers(headers), body: body)
+            #expect(uploaded.status == .seeOther)
+            let attachment = try #require(try await Attachment.query(on: app.db).first())
+            #expect(attachment.mediaType == "image/png")
+            #expect(attachment.uploadedBy == caseworker.id)
+            #expect(attachment.sha256 == SHA256Hex.of(Self.png))
+            let stored = try #require(FileManager.default.contents(atPath: environment.directory + "evidence/" + attachment.id!.uuidString.lowercased() + ".sealed"))
+            #expect(stored.range(of: Data("Rahima".utf8)) == nil, "stored encrypted")
+
+            // A script renamed to .png is refused: the bytes decide.
+            (headers, body) = multipart(file: Data("#!/bin/sh\nrm -rf /\n".utf8), filename: "photo.png", contentType: "image/png", fields: ["csrf_token": browser.csrf!])
+            let script = try await app.testing().sendRequest(.POST, "/cases/\(file.id!)/attachments", headers: browser.headers(headers), body: body)
+            #expect(script.status == .unprocessableEntity)
+            #expect(script.text.contains("id=\"evidence-error\""))
+            // Without the CSRF token nothing is stored.
+            (headers, body) = multipart(file: Self.png, filename: "x.png", contentType: "image/png")
+            #expect(try await app.testing().sendRequest(.POST, "/cases/\(file.id!)/attachments", headers: browser.headers(headers), body: body).status == .forbidden)
+            #expect(try await Attachment.query(on: app.db).count() == 1)
+
+            let download = try await browser.get("/cases/\(file.id!)/attachments/\(attachment.id!)")
+            #expect(download.status == .ok)
+            #expect(Data(download.body.readableBytesView) == Self.png)
+            #expect(download.headers.first(name: .contentType) == "application/octet-stream")
+            #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
+            #expect(download.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$action == "attachment.download").count() == 1)
+            #expect(try await browser.get("/cases/\(file.id!)").text.contains("rahima-payslip.png"))
+
+            // Through the API.
+            let token = try await Fixtures.apiToken(app, for: caseworker)
+            (headers, body) = multipart(file: Data("%PDF-1.4 letter".utf8), filename: "letter.pdf", contentType: "application/pdf")
+            headers.add(name: .authorization, value: "Bearer \(token)")
+            let api = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/attachments", headers: headers, body: body)
+            #expect(api.status == .created)
+            #expect(try api.content.decode(CasesAPIController.AttachmentDTO.self).media_type == "application/pdf")
+        }
+    }
+}
+
+enum SHA256Hex {
+    static func of(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 }

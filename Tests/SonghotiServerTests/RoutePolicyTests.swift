@@ -75,6 +75,12 @@ struct RoutePolicyTests {
         "POST /cases/:caseID/events/:eventID": .roles([.coordinator]),
         "POST /cases/:caseID/referrals": .roles(caseHandlers),
         "POST /cases/:caseID/referrals/:referralID": .roles(caseHandlers),
+        "POST /cases/:caseID/remedies": .roles(caseHandlers),
+        "GET /api/v1/cases/:caseID/remedies": .everyone,
+        "POST /api/v1/cases/:caseID/remedies": .roles(caseHandlers),
+        "POST /cases/:caseID/attachments": .roles(caseHandlers),
+        "GET /cases/:caseID/attachments/:attachmentID": .everyone,
+        "POST /api/v1/cases/:caseID/attachments": .roles(caseHandlers),
         "GET /partners": .everyone,
         "POST /partners": .roles([.coordinator, .administrator]),
         "GET /api/v1/cases/:caseID/referrals": .everyone,
@@ -140,6 +146,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":caseID", with: openCase.id!.uuidString)
                     .replacingOccurrences(of: ":eventID", with: event.id!.uuidString)
                     .replacingOccurrences(of: ":referralID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":attachmentID", with: UUID().uuidString)
             }
             _ = token
             for role in Role.allCases {
@@ -193,6 +200,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":caseID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":eventID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":referralID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":attachmentID", with: UUID().uuidString)
                 if path.hasPrefix("/api/") {
                     let response = try await app.testing().sendRequest(route.method, path)
                     #expect(response.status == .unauthorized, "\(key)")

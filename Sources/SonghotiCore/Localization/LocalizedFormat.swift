@@ -15,6 +15,14 @@ public struct LocalizedFormat: Sendable {
         value.formatted(IntegerFormatStyle<Int>(locale: language.locale))
     }
 
+    /// Money with the language's digits and grouping, e.g. "BDT 12,500.50", "BDT ১২,৫০০.৫০".
+    public func money(_ amount: Money) -> String {
+        let digits = Money.minorDigits[amount.currency] ?? 2
+        let decimal = Decimal(string: amount.decimalString) ?? 0
+        let style = Decimal.FormatStyle(locale: language.locale).precision(.fractionLength(digits))
+        return amount.currency + " " + decimal.formatted(style)
+    }
+
     /// A year without grouping: "1998", "১৯৯৮".
     public func year(_ value: Int) -> String {
         value.formatted(IntegerFormatStyle<Int>(locale: language.locale).grouping(.never))

@@ -75,6 +75,9 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/cases/{caseID}/events", summary: "Add a note, call, meeting, letter, hearing or counselling session to the timeline", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "EventInput", responseStatus: 201, responseSchema: "Event"),
         Operation(method: "get", path: "/api/v1/cases/{caseID}/referrals", summary: "Referrals made from the case", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "ReferralList"),
         Operation(method: "post", path: "/api/v1/cases/{caseID}/referrals", summary: "Refer a worker on the case to a partner; 409 unless the worker consented to referral to that partner or a coordinator gives override_reason (audited)", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "ReferralInput", responseStatus: 201, responseSchema: "Referral"),
+        Operation(method: "get", path: "/api/v1/cases/{caseID}/remedies", summary: "Remedy items and the case's promised and delivered totals (minor units per currency)", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "Remedies"),
+        Operation(method: "post", path: "/api/v1/cases/{caseID}/remedies", summary: "Record a remedy promised or delivered", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "RemedyInput", responseStatus: 201, responseSchema: "Remedy"),
+        Operation(method: "post", path: "/api/v1/cases/{caseID}/attachments", summary: "Upload evidence (multipart/form-data, one part named file; JPEG, PNG, PDF or audio, at most 20 MB, recognised by content). Stored encrypted on disk; SHA-256, uploader and time recorded", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "Upload", responseStatus: 201, responseSchema: "Attachment"),
     ]
 
     static func queryParameter(_ name: String, _ description: String) -> JSONValue {
@@ -217,6 +220,33 @@ enum OpenAPIDocument {
                 ("follow_up_on", type("string", [("format", .string("date"))])),
                 ("override_reason", type("string", [("minLength", .int(20)), ("description", .string("coordinators only: why the referral cannot wait for consent"))])),
             ], required: ["worker_id", "partner_id"])),
+            ("Remedy", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("worker_id", nullable("string", [("format", .string("uuid"))])),
+                ("kind", type("string", [("enum", .array(RemedyItem.Kind.allCases.map { .string($0.rawValue) }))])),
+                ("stage", type("string", [("enum", .array([.string("promised"), .string("delivered")]))])),
+                ("amount_minor", nullable("integer")), ("currency", nullable("string")), ("on_date", type("string", [("format", .string("date"))])),
+                ("confirmed_by_worker", type("string", [("enum", .array([.string("yes"), .string("no"), .string("unknown")]))])), ("note", type("string")),
+            ], required: ["id", "kind", "stage", "on_date", "confirmed_by_worker", "note"])),
+            ("Remedies", object([
+                ("items", .object([("type", .string("array")), ("items", schemaRef("Remedy"))])),
+                ("promised", .object([("type", .string("object")), ("additionalProperties", type("integer"))])),
+                ("delivered", .object([("type", .string("object")), ("additionalProperties", type("integer"))])),
+            ], required: ["items", "promised", "delivered"])),
+            ("RemedyInput", object([
+                ("worker_id", type("string", [("format", .string("uuid"))])),
+                ("kind", type("string", [("enum", .array(RemedyItem.Kind.allCases.map { .string($0.rawValue) }))])),
+                ("stage", type("string", [("enum", .array([.string("promised"), .string("delivered")]))])),
+                ("amount", type("string", [("pattern", .string("^[0-9][0-9,]*(\\.[0-9]+)?$")), ("description", .string("decimal string; required for wages, severance, benefit, compensation"))])),
+                ("currency", type("string", [("enum", .array(Money.minorDigits.keys.sorted().map(JSONValue.string)))])),
+                ("on_date", type("string", [("format", .string("date"))])),
+                ("confirmed_by_worker", type("string", [("enum", .array([.string("yes"), .string("no"), .string("unknown")]))])), ("note", type("string")),
+            ], required: ["kind", "stage", "on_date"])),
+            ("Attachment", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("media_type", type("string")), ("size", type("integer")),
+                ("sha256", type("string", [("pattern", .string("^[0-9a-f]{64}$"))])), ("uploaded_by", type("string", [("format", .string("uuid"))])),
+                ("uploaded_at", nullable("string", [("format", .string("date-time"))])),
+            ], required: ["id", "media_type", "size", "sha256", "uploaded_by"])),
+            ("Upload", object([("file", type("string", [("contentMediaType", .string("application/octet-stream"))]))], required: ["file"])),
             ("Problem", object([
                 ("type", type("string", [("format", .string("uri-reference"))])), ("title", type("string")), ("status", type("integer")),
                 ("detail", type("string")),
@@ -244,7 +274,8 @@ enum OpenAPIDocument {
             ]
             if !operation.parameters.isEmpty { body.append(("parameters", .array(operation.parameters))) }
             if let request = operation.requestSchema {
-                body.append(("requestBody", .object([("required", .bool(true)), ("content", .object([("application/json", .object([("schema", schemaRef(request))]))]))])))
+                let media = request == "Upload" ? "multipart/form-data" : "application/json"
+                body.append(("requestBody", .object([("required", .bool(true)), ("content", .object([(media, .object([("schema", schemaRef(request))]))]))])))
             }
             if operation.path == "/api/v1/openapi.json" { body.append(("security", .array([]))) }
             if let index = paths.firstIndex(where: { $0.0 == operation.path }) {

@@ -38,6 +38,8 @@ public struct Settings: Sendable {
     public var bcryptCost: Int
     /// PostgreSQL schema to use (tests isolate themselves in their own schema).
     public var postgresSchema: String?
+    /// Where encrypted evidence files are kept.
+    public var evidenceDirectory: String
 
     public init(
         database: DatabaseTarget,
@@ -47,7 +49,8 @@ public struct Settings: Sendable {
         trustProxy: Bool = false,
         timeZone: TimeZone = TimeZone(identifier: "Asia/Dhaka") ?? .gmt,
         bcryptCost: Int = 12,
-        postgresSchema: String? = nil
+        postgresSchema: String? = nil,
+        evidenceDirectory: String = "data/evidence"
     ) {
         self.database = database
         self.keyFile = keyFile
@@ -57,6 +60,7 @@ public struct Settings: Sendable {
         self.timeZone = timeZone
         self.bcryptCost = max(12, bcryptCost)
         self.postgresSchema = postgresSchema
+        self.evidenceDirectory = evidenceDirectory
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
@@ -67,7 +71,8 @@ public struct Settings: Sendable {
             inlineKeys: env["SONGHOTI_KEYS"].flatMap { $0.isEmpty ? nil : $0 },
             forceSecureCookies: flag("SONGHOTI_SECURE_COOKIES"),
             trustProxy: flag("SONGHOTI_TRUST_PROXY"),
-            timeZone: env["SONGHOTI_TIME_ZONE"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Dhaka") ?? .gmt
+            timeZone: env["SONGHOTI_TIME_ZONE"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Dhaka") ?? .gmt,
+            evidenceDirectory: env["SONGHOTI_EVIDENCE_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "data/evidence"
         )
     }
 }

@@ -33,6 +33,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateCases())
     app.migrations.add(CreateCaseEvents())
     app.migrations.add(CreateReferrals())
+    app.migrations.add(CreateRemedies())
+    app.migrations.add(CreateAttachments())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -54,7 +56,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(WebSessionMiddleware())
     app.middleware.use(ErrorPages())
-    app.middleware.use(BodyLimit(maximumBytes: 256 * 1024))
+    app.middleware.use(BodyLimit(maximumBytes: 256 * 1024, uploadBytes: EvidenceType.maximumBytes + 64 * 1024))
 
     try routes(app)
     registerCommands(app)

@@ -15,6 +15,99 @@ struct CasesAPIController: RouteCollection {
         cases.post(":caseID", "events", use: addEvent)
         cases.get(":caseID", "referrals", use: referrals)
         cases.post(":caseID", "referrals", use: refer)
+        cases.get(":caseID", "remedies", use: remedies)
+        cases.post(":caseID", "remedies", use: recordRemedy)
+        cases.on(.POST, ":caseID", "attachments", body: .collect(maxSize: ByteCount(integerLiteral: EvidenceType.maximumBytes + 64 * 1024)), use: upload)
+    }
+
+    struct AttachmentDTO: Content {
+        let id: UUID
+        let media_type: String
+        let size: Int
+        let sha256: String
+        let uploaded_by: UUID
+        let uploaded_at: Date?
+    }
+
+    struct Upload: Content { var file: File }
+
+    /// multipart/form-data with one part named "file".
+    func upload(req: Request) async throws -> Response {
+        let file = try await accessible(req, .update)
+        guard let upload = try? req.content.decode(Upload.self) else {
+            throw ValidationFailure(errors: [FieldError(field: "file", message: req.t("evidence.error.empty"))])
+        }
+        do {
+            let attachment = try await EvidenceStore(context: req.change).store(Data(buffer: upload.file.data), filename: upload.file.filename, on: file, principal: try req.principal())
+            let dto = AttachmentDTO(id: try attachment.requireID(), media_type: attachment.mediaType, size: attachment.size, sha256: attachment.sha256,
+                                    uploaded_by: attachment.uploadedBy, uploaded_at: attachment.createdAt)
+            return try await req.created(dto, at: "/cases/\(try file.requireID())/attachments/\(try attachment.requireID())")
+        } catch let refusal as EvidenceStore.Refusal {
+            throw ValidationFailure(errors: [FieldError(field: "file", message: req.t(EvidenceStore.refusalKey(refusal)))])
+        }
+    }
+
+    struct RemedyDTO: Content {
+        let id: UUID
+        let worker_id: UUID?
+        let kind: String
+        let stage: String
+        let amount_minor: Int64?
+        let currency: String?
+        let on_date: String
+        let confirmed_by_worker: String
+        let note: String
+
+        init(_ item: RemedyItem) throws {
+            id = try item.requireID()
+            worker_id = item.workerID
+            kind = item.kind
+            stage = item.stage
+            amount_minor = item.amountMinor
+            currency = item.currency
+            on_date = item.onDate
+            confirmed_by_worker = item.confirmed
+            note = item.note
+        }
+    }
+
+    struct RemediesDTO: Content {
+        let items: [RemedyDTO]
+        /// Minor units per currency.
+        let promised: [String: Int64]
+        let delivered: [String: Int64]
+    }
+
+    struct RemedyBody: Content {
+        var worker_id: UUID?
+        var kind: String
+        var stage: String
+        /// A decimal string such as "12500.50" (never a floating-point number).
+        var amount: String?
+        var currency: String?
+        var on_date: String
+        var confirmed_by_worker: String?
+        var note: String?
+    }
+
+    func remedies(req: Request) async throws -> RemediesDTO {
+        let file = try await accessible(req, .view)
+        let items = try await RemedyItem.query(on: req.db).filter(\.$caseID == file.requireID()).sort(\.$onDate).all()
+        let totals = RemedyService.totals(items)
+        return RemediesDTO(items: try items.map(RemedyDTO.init), promised: totals.promised, delivered: totals.delivered)
+    }
+
+    func recordRemedy(req: Request) async throws -> Response {
+        let file = try await accessible(req, .update)
+        let body = try req.decodeJSON(RemedyBody.self)
+        let input = RemedyService.Input(workerID: body.worker_id?.uuidString ?? "", kind: body.kind, stage: body.stage, amount: body.amount ?? "",
+                                        currency: body.currency ?? "BDT", onDate: body.on_date, confirmed: body.confirmed_by_worker ?? "unknown", note: body.note ?? "")
+        do {
+            let item = try await RemedyService(context: req.change).record(input, on: file, principal: try req.principal())
+            return try await req.created(try RemedyDTO(item), at: "/api/v1/cases/\(try file.requireID())/remedies")
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
     }
 
     struct ReferralDTO: Content {

@@ -19,6 +19,9 @@ struct CasesWebController: RouteCollection {
         cases.post(":caseID", "events", ":eventID", use: editEvent)
         cases.post(":caseID", "referrals", use: refer)
         cases.post(":caseID", "referrals", ":referralID", use: updateReferral)
+        cases.post(":caseID", "remedies", use: recordRemedy)
+        cases.on(.POST, ":caseID", "attachments", body: .collect(maxSize: ByteCount(integerLiteral: EvidenceType.maximumBytes + 64 * 1024)), use: upload)
+        cases.get(":caseID", "attachments", ":attachmentID", use: download)
     }
 
     /// `datetime-local` values ("2026-11-23T14:05") in the organisation's time zone.
@@ -155,7 +158,17 @@ struct CasesWebController: RouteCollection {
         let hasPartners: Bool
         let canOverride: Bool
         let referralStatuses: [Option]
+        let remedies: [RemedyRow]
+        let hasRemedies: Bool
+        let promised: [String]
+        let delivered: [String]
+        let remedyKinds: [Option], remedyStages: [Option], confirmations: [Option], currencies: [Option]
+        let today: String
+        let attachments: [AttachmentRow]
+        let hasAttachments: Bool
     }
+    struct AttachmentRow: Encodable { let id: String; let name: String; let type: String; let size: String; let sha256: String; let by: String; let when: String }
+    struct RemedyRow: Encodable { let kind: String; let stage: String; let amount: String?; let date: String; let worker: String; let confirmed: String; let note: String }
     struct ReferralRow: Encodable { let id: String; let partner: String; let worker: String; let status: String; let followUp: String?; let feedback: String; let overridden: Bool }
     struct EventRow: Encodable { let id: String; let kind: String; let when: String; let author: String; let body: String; let edited: Bool; let history: [String]; let canEdit: Bool }
     struct ReasonView: Encodable { let id: String; let reference: String; let error: String? }
@@ -205,6 +218,23 @@ struct CasesWebController: RouteCollection {
                         feedback: referral.feedback, overridden: referral.overrideBy != nil)
         }
         let activePartners = partners.filter(\.active)
+        let remedyItems = try await RemedyItem.query(on: req.db).filter(\.$caseID == id).sort(\.$onDate).all()
+        let remedies = remedyItems.map { item in
+            RemedyRow(kind: req.t("remedy.kind.\(item.kind)"), stage: req.t("remedy.stage.\(item.stage)"), amount: item.money.map(req.format.money),
+                      date: CalendarDate.parse(item.onDate).map(req.format.calendarDate) ?? item.onDate,
+                      worker: item.workerID.flatMap { codes[$0.uuidString] } ?? req.t("remedy.whole_case"),
+                      confirmed: req.t("remedy.confirmed.\(item.confirmed)"), note: item.note)
+        }
+        let totals = RemedyService.totals(remedyItems)
+        let store = EvidenceStore(context: req.change)
+        var attachments: [AttachmentRow] = []
+        for attachment in try await Attachment.query(on: req.db).filter(\.$caseID == id).sort(\.$createdAt).all() {
+            if names[attachment.uploadedBy] == nil { names[attachment.uploadedBy] = try await User.find(attachment.uploadedBy, on: req.db)?.displayName ?? "" }
+            attachments.append(AttachmentRow(id: attachment.id?.uuidString ?? "", name: store.filename(of: attachment), type: attachment.mediaType,
+                                             size: req.format.number(max(1, attachment.size / 1024)) + " KB", sha256: attachment.sha256,
+                                             by: names[attachment.uploadedBy] ?? "", when: attachment.createdAt.map(req.format.dateTime) ?? ""))
+        }
+        func lines(_ sums: [String: Int64]) -> [String] { sums.sorted { $0.key < $1.key }.map { req.format.money(Money(minorUnits: $0.value, currency: $0.key)) } }
         let view = DetailView(
             id: id.uuidString, reference: file.reference, summary: try service.summary(of: file), status: req.t("case.status.\(file.status)"),
             category: req.t("case.category.\(file.category)"), urgency: req.t("case.urgency.\(file.urgency)"), channel: req.t("case.channel.\(file.channel)"),
@@ -223,7 +253,14 @@ struct CasesWebController: RouteCollection {
             referralWorkers: workers.map { Option(value: $0.id, label: $0.code, selected: false) },
             partners: activePartners.map { Option(value: $0.id?.uuidString ?? "", label: $0.name + " (" + req.t("partner.kind.\($0.kind)") + ")", selected: false) },
             hasPartners: !activePartners.isEmpty, canOverride: principal.role == .coordinator,
-            referralStatuses: Referral.Status.allCases.map { Option(value: $0.rawValue, label: req.t("referral.status.\($0.rawValue)"), selected: false) })
+            referralStatuses: Referral.Status.allCases.map { Option(value: $0.rawValue, label: req.t("referral.status.\($0.rawValue)"), selected: false) },
+            remedies: remedies, hasRemedies: !remedies.isEmpty, promised: lines(totals.promised), delivered: lines(totals.delivered),
+            remedyKinds: RemedyItem.Kind.allCases.map { Option(value: $0.rawValue, label: req.t("remedy.kind.\($0.rawValue)"), selected: false) },
+            remedyStages: RemedyItem.Stage.allCases.map { Option(value: $0.rawValue, label: req.t("remedy.stage.\($0.rawValue)"), selected: $0 == .delivered) },
+            confirmations: RemedyItem.Confirmation.allCases.map { Option(value: $0.rawValue, label: req.t("remedy.confirmed.\($0.rawValue)"), selected: $0 == .unknown) },
+            currencies: Money.minorDigits.keys.sorted().map { Option(value: $0, label: $0, selected: $0 == (file.country == "KH" ? "USD" : "BDT")) },
+            today: CalendarDate.today(in: req.application.songhotiSettings.timeZone),
+            attachments: attachments, hasAttachments: !attachments.isEmpty)
         return try await req.page("case", titleKey: "cases.detail_title", view, status: status)
     }
 
@@ -314,6 +351,47 @@ struct CasesWebController: RouteCollection {
         } catch let invalid as Invalid {
             return try await detail(req, file, errors: invalid.translated(req).mapKeys { "referral_" + $0 }, status: .unprocessableEntity)
         }
+    }
+
+    func recordRemedy(req: Request) async throws -> Response {
+        let file = try await changeableCase(req)
+        func field(_ name: String) -> String { (try? req.content.get(String.self, at: name)) ?? "" }
+        let input = RemedyService.Input(workerID: field("worker_id"), kind: field("kind"), stage: field("stage"), amount: field("amount"),
+                                        currency: field("currency"), onDate: field("on_date"), confirmed: field("confirmed"), note: field("note"))
+        do {
+            _ = try await RemedyService(context: req.change).record(input, on: file, principal: try req.principal())
+            return req.seeOther("/cases/\(try file.requireID())?notice=remedy_recorded")
+        } catch let invalid as Invalid {
+            return try await detail(req, file, errors: invalid.translated(req).mapKeys { "remedy_" + $0 }, status: .unprocessableEntity)
+        }
+    }
+
+    struct Upload: Content { var file: File? }
+
+    func upload(req: Request) async throws -> Response {
+        let file = try await changeableCase(req)
+        let upload = try? req.content.decode(Upload.self)
+        guard let part = upload?.file else {
+            return try await detail(req, file, errors: ["evidence": req.t("evidence.error.empty")], status: .unprocessableEntity)
+        }
+        do {
+            _ = try await EvidenceStore(context: req.change).store(Data(buffer: part.data), filename: part.filename, on: file, principal: try req.principal())
+            return req.seeOther("/cases/\(try file.requireID())?notice=evidence_added")
+        } catch let refusal as EvidenceStore.Refusal {
+            return try await detail(req, file, errors: ["evidence": req.t(EvidenceStore.refusalKey(refusal))], status: .unprocessableEntity)
+        }
+    }
+
+    func download(req: Request) async throws -> Response {
+        let file = try await loadCase(req)
+        let verdict = try await CaseService(context: req.change).verdict(file, .view, principal: try req.principal(), on: req.db)
+        try req.authorize(verdict.decision)
+        guard let id = req.parameters.get("attachmentID", as: UUID.self), let attachment = try await Attachment.find(id, on: req.db), attachment.caseID == file.id else {
+            throw Abort(.notFound)
+        }
+        let response = try EvidenceStore(context: req.change).download(attachment, for: req)
+        try await req.write { db in try await req.audit("attachment.download", "case", attachment.caseID.uuidString, on: db) }
+        return response
     }
 
     struct EventEditView: Encodable { let caseID: String; let eventID: String; let reference: String; let body: String; let error: String? }

@@ -20,6 +20,7 @@ enum EncryptedColumns {
         Column(table: CaseEvent.schema, column: "body_sealed"),
         Column(table: CaseEventRevision.schema, column: "body_sealed"),
         Column(table: Referral.schema, column: "override_reason"),
+        Column(table: Attachment.schema, column: "filename"),
     ]
 
     /// Counts sealed values per key id in every column.

@@ -39,7 +39,8 @@ struct TestEnvironment: Sendable {
         } else {
             database = .sqlite(path: directory + "songhoti.sqlite")
         }
-        return TestEnvironment(directory: directory, settings: Settings(database: database, keyFile: directory + "songhoti.keys", postgresSchema: schema))
+        return TestEnvironment(directory: directory, settings: Settings(database: database, keyFile: directory + "songhoti.keys", postgresSchema: schema,
+                                                                        evidenceDirectory: directory + "evidence"))
     }
 
     func makeApp(prepare: Bool = true) async throws -> Application {
@@ -193,4 +194,19 @@ func signIn(_ app: Application, email: String, password: String = knownPassword)
 func htmlEscaped(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+}
+
+/// A multipart/form-data body with one file part and optional text fields.
+func multipart(file: Data, filename: String, contentType: String, fields: [String: String] = [:]) -> (HTTPHeaders, ByteBuffer) {
+    let boundary = "songhoti-test-\(UUID().uuidString)"
+    var body = Data()
+    for (name, value) in fields {
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+    }
+    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(contentType)\r\n\r\n".utf8))
+    body.append(file)
+    body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+    var headers = HTTPHeaders()
+    headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+    return (headers, ByteBuffer(data: body))
 }
