@@ -205,6 +205,8 @@ struct CasesTests {
                 (s.browser, "/cases", "cases.title", .ok), (s.browser, "/cases/new", "cases.new_title", .ok),
                 (s.browser, "/cases/\(file.id!)", "cases.detail_title", .ok), (colleague, "/cases/\(file.id!)", "cases.reason_title", .forbidden),
                 (coordinatorBrowser, "/cases/settings", "cases.settings_title", .ok),
+                (s.browser, "/work", "work.title", .ok), (coordinatorBrowser, "/work", "work.title", .ok),
+                (s.browser, "/partners", "partners.title", .ok),
             ]
             for (browser, path, titleKey, status) in pages {
                 let response = try await browser.get(path)
@@ -442,4 +444,66 @@ struct EvidenceTests {
 
 enum SHA256Hex {
     static func of(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+}
+
+@Suite("My work and tasks")
+struct MyWorkTests {
+    @Test func resolvingSchedulesRetaliationChecksAndMyWorkShowsWhatIsDue() async throws {
+        try await withTestApp { app, _ in
+            let office = try await Fixtures.office(app)
+            let caseworker = try await Fixtures.user(app, role: .caseworker, office: office.id)
+            let coordinator = try await Fixtures.user(app, role: .coordinator, office: office.id)
+            let worker = try await WorkerService(context: .commandLine(app)).create(.init(fullName: "N", phone: "01711000301", officeID: office.id), principal: try caseworker.principal(), confirmedNew: false)
+            let service = CaseService(context: .commandLine(app))
+            let fresh = try await service.create(.init(officeID: office.id, category: "leave", channel: "sms", urgency: "emergency", summary: "Leave refused.", workers: [worker.code]),
+                                                 principal: try caseworker.principal(), now: Date().addingTimeInterval(-3 * 3600))
+            let quiet = try await service.create(.init(officeID: office.id, category: "leave", channel: "sms", summary: "Old case.", workers: [worker.code]),
+                                                 principal: try caseworker.principal())
+            _ = try await service.transition(quiet, to: "triage", outcome: nil, principal: try caseworker.principal())
+            // Nothing has happened on this case for three weeks.
+            try await app.db.sql.raw("UPDATE cases SET updated_at = \(bind: Date().addingTimeInterval(-21 * 86_400)), created_at = \(bind: Date().addingTimeInterval(-30 * 86_400)) WHERE id = \(bind: quiet.id!)").run()
+
+            let resolved = try await service.create(.init(officeID: office.id, category: "unpaid_wages", channel: "phone", summary: "Paid after letters.", workers: [worker.code]),
+                                                    principal: try caseworker.principal())
+            for status in ["triage", "investigation", "resolved"] {
+                _ = try await service.transition(resolved, to: status, outcome: nil, principal: try caseworker.principal())
+            }
+            let checks = try await CaseTask.query(on: app.db).filter(\.$caseID == resolved.id!).filter(\.$kind == "retaliation_check").sort(\.$dueOn).all()
+            #expect(checks.count == 2)
+            let today = Date()
+            #expect(checks.map(\.dueOn) == [CalendarDate.format(today.addingTimeInterval(30 * 86_400)), CalendarDate.format(today.addingTimeInterval(90 * 86_400))])
+            #expect(checks.allSatisfy { $0.assigneeID == caseworker.id })
+
+            let browser = try await Fixtures.session(app, for: caseworker)
+            #expect(try await browser.post("/cases/\(fresh.id!)/tasks", ["title": "Call the worker back about the leave letter", "due_on": "2026-01-05"]).status == .seeOther)
+            let page = try await browser.get("/work")
+            #expect(page.status == .ok)
+            let html = page.text
+            #expect(html.contains(fresh.reference), "new case listed")
+            #expect(html.contains(htmlEscaped(app.catalog.string("work.past_target", .english))))
+            #expect(html.contains("Call the worker back about the leave letter"))
+            #expect(html.contains(app.catalog.string("work.overdue", .english)))
+            #expect(html.contains(quiet.reference), "quiet case listed")
+
+            let token = try await Fixtures.apiToken(app, for: caseworker)
+            let tasks = try await app.testing().sendRequest(.GET, "/api/v1/tasks?assignee=me", headers: ["Authorization": "Bearer \(token)"])
+            let list = try tasks.content.decode([TasksAPIController.TaskDTO].self)
+            #expect(list.count == 3)
+            #expect(list.first?.title == "Call the worker back about the leave letter", "soonest first")
+
+            let task = try #require(try await CaseTask.query(on: app.db).filter(\.$kind == "follow_up").first())
+            #expect(try await browser.post("/tasks/\(task.id!)/done").status == .seeOther)
+            #expect(try await CaseTask.find(task.id, on: app.db)?.doneAt != nil)
+
+            // The coordinator sees the office, including a referral past its follow-up date.
+            let partner = Partner()
+            partner.name = "Legal Aid"; partner.kind = "legal_aid"; partner.contact = ""; partner.active = true
+            try await partner.create(on: app.db)
+            _ = try await ReferralService(context: .commandLine(app)).refer(file: fresh, workerID: worker.id!, partnerID: partner.id!, followUpOn: "2026-01-01",
+                                                                            overrideReason: "Immediate danger: no time to wait for consent.", principal: try coordinator.principal())
+            let coordinatorPage = try await Fixtures.session(app, for: coordinator).get("/work").text
+            #expect(coordinatorPage.contains(app.catalog.string("work.overdue_referrals", .english)))
+            #expect(coordinatorPage.contains(fresh.reference) && coordinatorPage.contains(quiet.reference))
+        }
+    }
 }

@@ -81,6 +81,10 @@ struct RoutePolicyTests {
         "POST /cases/:caseID/attachments": .roles(caseHandlers),
         "GET /cases/:caseID/attachments/:attachmentID": .everyone,
         "POST /api/v1/cases/:caseID/attachments": .roles(caseHandlers),
+        "GET /work": .roles(caseHandlers),
+        "POST /cases/:caseID/tasks": .roles(caseHandlers),
+        "POST /tasks/:taskID/done": .roles(caseHandlers),
+        "GET /api/v1/tasks": .everyone,
         "GET /partners": .everyone,
         "POST /partners": .roles([.coordinator, .administrator]),
         "GET /api/v1/cases/:caseID/referrals": .everyone,
@@ -134,6 +138,7 @@ struct RoutePolicyTests {
                 .init(officeID: office.id, category: "unpaid_wages", channel: "phone", summary: "Three months of wages unpaid.", workers: [worker.code]),
                 principal: try intake.principal())
             let event = try await CaseTimeline(context: .commandLine(app)).add(to: openCase, kind: "note", body: "First call.", occurredAt: Date(), principal: try intake.principal())
+            let task = try await CaseTasks.add(caseID: openCase.id!, kind: .followUp, title: "Call back", dueOn: "2026-12-01", assignee: intake.id!, by: intake.id!, on: app.db)
             let consent = try await WorkerService(context: .commandLine(app)).recordConsent(
                 .init(purpose: "statistics", partner: "", givenOn: "2026-01-01", method: "verbal"), for: worker, principal: try intake.principal())
             func concrete(_ path: String) -> String {
@@ -147,6 +152,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":eventID", with: event.id!.uuidString)
                     .replacingOccurrences(of: ":referralID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":attachmentID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":taskID", with: task.id!.uuidString)
             }
             _ = token
             for role in Role.allCases {

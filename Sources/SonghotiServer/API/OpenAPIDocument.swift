@@ -78,6 +78,8 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/cases/{caseID}/remedies", summary: "Remedy items and the case's promised and delivered totals (minor units per currency)", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "Remedies"),
         Operation(method: "post", path: "/api/v1/cases/{caseID}/remedies", summary: "Record a remedy promised or delivered", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "RemedyInput", responseStatus: 201, responseSchema: "Remedy"),
         Operation(method: "post", path: "/api/v1/cases/{caseID}/attachments", summary: "Upload evidence (multipart/form-data, one part named file; JPEG, PNG, PDF or audio, at most 20 MB, recognised by content). Stored encrypted on disk; SHA-256, uploader and time recorded", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "Upload", responseStatus: 201, responseSchema: "Attachment"),
+        Operation(method: "get", path: "/api/v1/tasks", summary: "Open tasks assigned to the caller (assignee=me), soonest first; include_done=true adds finished ones", tag: "tasks",
+                  parameters: [queryParameter("assignee", "only 'me'"), queryParameter("include_done", "true or false")], responseSchema: "TaskList"),
     ]
 
     static func queryParameter(_ name: String, _ description: String) -> JSONValue {
@@ -247,6 +249,12 @@ enum OpenAPIDocument {
                 ("uploaded_at", nullable("string", [("format", .string("date-time"))])),
             ], required: ["id", "media_type", "size", "sha256", "uploaded_by"])),
             ("Upload", object([("file", type("string", [("contentMediaType", .string("application/octet-stream"))]))], required: ["file"])),
+            ("Task", object([
+                ("id", type("string", [("format", .string("uuid"))])), ("case_id", type("string", [("format", .string("uuid"))])),
+                ("kind", type("string", [("enum", .array([.string("follow_up"), .string("retaliation_check")]))])), ("title", type("string")),
+                ("due_on", type("string", [("format", .string("date"))])), ("done", type("boolean")),
+            ], required: ["id", "case_id", "kind", "title", "due_on", "done"])),
+            ("TaskList", .object([("type", .string("array")), ("items", schemaRef("Task"))])),
             ("Problem", object([
                 ("type", type("string", [("format", .string("uri-reference"))])), ("title", type("string")), ("status", type("integer")),
                 ("detail", type("string")),

@@ -35,6 +35,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateReferrals())
     app.migrations.add(CreateRemedies())
     app.migrations.add(CreateAttachments())
+    app.migrations.add(CreateTasks())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -77,6 +78,7 @@ func routes(_ app: Application) throws {
     try staff.register(collection: WorkersWebController())
     try staff.register(collection: CasesWebController())
     try staff.register(collection: PartnersWebController())
+    try staff.register(collection: MyWorkController())
 
     let api = app.grouped("api", "v1")
     api.get("openapi.json") { try OpenAPIDocument.response($0) }
@@ -85,6 +87,7 @@ func routes(_ app: Application) throws {
     try authenticated.register(collection: OfficesAPIController())
     try authenticated.register(collection: WorkersAPIController())
     try authenticated.register(collection: CasesAPIController())
+    try authenticated.register(collection: TasksAPIController())
 }
 
 /// Work every command that touches data does first: the dialect's preparation, then the key ring check.

@@ -198,9 +198,11 @@ struct CaseService {
             transition.outcome = target == .closed ? outcome?.rawValue : nil
             transition.userID = principal.userID
             let context = self.context
+            let resolvedNow = target == .resolved
             try await context.write { db in
                 try await file.update(on: db)
                 try await transition.create(on: db)
+                if resolvedNow { try await CaseTasks.scheduleRetaliationChecks(for: file, resolvedOn: Date(), by: principal.userID, on: db) }
                 try await context.audit(from == .closed ? "case.reopen" : "case.transition", "case", file.id?.uuidString, on: db)
             }
             return .moved

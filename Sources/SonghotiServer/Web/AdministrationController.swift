@@ -74,6 +74,8 @@ struct HomeController: RouteCollection {
         let office = try await user.officeID.asyncFlatMap { try await Office.find($0, on: req.db)?.name } ?? req.t("office.whole_organisation")
         let principal = try user.principal()
         var links: [Shell.Link] = []
+        if [.caseworker, .coordinator].contains(principal.role) { links.append(.init(href: "/work", label: req.t("work.title"), current: false)) }
+        links.append(.init(href: "/cases", label: req.t("home.link.cases"), current: false))
         if WorkerPolicy.decide(principal, .create).isAllowed { links.append(.init(href: "/workers", label: req.t("home.link.workers"), current: false)) }
         if UserPolicy.decide(principal, .create).isAllowed { links.append(.init(href: "/admin/users/new", label: req.t("home.link.new_user"), current: false)) }
         if OfficePolicy.decide(principal, .create).isAllowed { links.append(.init(href: "/admin/offices", label: req.t("home.link.offices"), current: false)) }

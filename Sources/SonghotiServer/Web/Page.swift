@@ -58,6 +58,7 @@ extension Request {
     private func navigation() -> [Shell.Link] {
         guard let user = staff, let principal = try? user.principal() else { return [] }
         var links: [(String, String)] = [("/", "nav.home")]
+        if [.caseworker, .coordinator].contains(principal.role) { links.append(("/work", "nav.work")) }
         links.append(("/cases", "nav.cases"))
         if WorkerPolicy.decide(principal, .list).isAllowed { links.append(("/workers", "nav.workers")) }
         links.append(("/partners", "nav.partners"))
