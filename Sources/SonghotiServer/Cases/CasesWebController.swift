@@ -234,7 +234,7 @@ struct CasesWebController: RouteCollection {
                                              size: req.format.number(max(1, attachment.size / 1024)) + " KB", sha256: attachment.sha256,
                                              by: names[attachment.uploadedBy] ?? "", when: attachment.createdAt.map(req.format.dateTime) ?? ""))
         }
-        func lines(_ sums: [String: Int64]) -> [String] { sums.sorted { $0.key < $1.key }.map { req.format.money(Money(minorUnits: $0.value, currency: $0.key)) } }
+        func lines(_ sums: [String: Int64]) -> [String] { sums.isEmpty ? ["—"] : sums.sorted { $0.key < $1.key }.map { req.format.money(Money(minorUnits: $0.value, currency: $0.key)) } }
         let view = DetailView(
             id: id.uuidString, reference: file.reference, summary: try service.summary(of: file), status: req.t("case.status.\(file.status)"),
             category: req.t("case.category.\(file.category)"), urgency: req.t("case.urgency.\(file.urgency)"), channel: req.t("case.channel.\(file.channel)"),
