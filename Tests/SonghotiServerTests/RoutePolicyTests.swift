@@ -62,6 +62,24 @@ struct RoutePolicyTests {
         "POST /workers/:workerID/consents": .roles(caseHandlers),
         "POST /workers/:workerID/consents/:consentID/withdraw": .roles(caseHandlers),
         "GET /cases": .everyone,
+        "GET /cases/export.csv": .roles([.caseworker, .coordinator, .programmeOfficer]),
+        "POST /cases/filters": .everyone,
+        "POST /cases/filters/:filterID/delete": .everyone,
+        "GET /cases/totals": .roles([.coordinator, .programmeOfficer, .administrator]),
+        "GET /cases/:caseID/edit": .roles(caseHandlers),
+        "POST /cases/:caseID/edit": .roles(caseHandlers),
+        "POST /cases/:caseID/workers": .roles(caseHandlers),
+        "GET /cases/:caseID/workers/:workerID/edit": .roles(caseHandlers),
+        "POST /cases/:caseID/workers/:workerID": .roles(caseHandlers),
+        "GET /api/v1/cases/export": .roles([.caseworker, .coordinator, .programmeOfficer]),
+        "GET /api/v1/cases/filters": .everyone,
+        "POST /api/v1/cases/filters": .everyone,
+        "DELETE /api/v1/cases/filters/:filterID": .everyone,
+        "PATCH /api/v1/cases/:caseID": .roles(caseHandlers),
+        "GET /api/v1/cases/:caseID/workers": .everyone,
+        "POST /api/v1/cases/:caseID/workers": .roles(caseHandlers),
+        "PATCH /api/v1/cases/:caseID/workers/:workerID": .roles(caseHandlers),
+        "GET /api/v1/remedies/totals": .roles([.coordinator, .programmeOfficer, .administrator]),
         "GET /cases/new": .roles(caseHandlers),
         "POST /cases": .roles(caseHandlers),
         "GET /cases/settings": .roles([.coordinator, .administrator]),
@@ -153,6 +171,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":referralID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":attachmentID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":taskID", with: task.id!.uuidString)
+                    .replacingOccurrences(of: ":filterID", with: UUID().uuidString)
             }
             _ = token
             for role in Role.allCases {

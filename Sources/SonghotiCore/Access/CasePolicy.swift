@@ -4,7 +4,17 @@ import Foundation
 /// are open only to their assigned staff and to coordinators; anyone else whose role could otherwise see the
 /// case must "break the glass" by stating a reason, which is audited and shown on the case.
 public enum CasePolicy {
-    public enum Action: Sendable, CaseIterable { case list, create, view, update, transition }
+    public enum Action: Sendable, CaseIterable {
+        case list, create, view, update, transition
+        /// Choose who is assigned to the case.
+        case assign
+        /// Lift the restriction (the narrative returns to clear text and to the search index).
+        case unrestrict
+        /// Download case lists as CSV (identifiers need `WorkerPolicy.viewIdentifiers` as well).
+        case export
+        /// Remedy totals across cases (programme figures).
+        case viewTotals
+    }
 
     public struct Facts: Sendable {
         public let officeID: UUID
@@ -31,6 +41,14 @@ public enum CasePolicy {
         switch action {
         case .list: return .allow
         case .create: return handles ? .allow : .deny("\(principal.role.rawValue) does not open cases")
+        case .export:
+            return handles || principal.role == .programmeOfficer ? .allow : .deny("\(principal.role.rawValue) does not export cases")
+        case .viewTotals:
+            return [.coordinator, .programmeOfficer, .administrator].contains(principal.role) ? .allow : .deny("\(principal.role.rawValue) does not see programme totals")
+        case .assign, .unrestrict:
+            guard principal.role == .coordinator else { return .deny("only coordinators \(action == .assign ? "assign staff" : "lift a restriction")") }
+            if let facts, !principal.covers(office: facts.officeID) { return .deny("case outside the principal's office") }
+            return .allow
         case .view, .update, .transition:
             guard let facts else { return handles || action == .view ? .allow : .deny("read-only role") }
             guard principal.covers(office: facts.officeID) else { return .deny("case outside the principal's office") }

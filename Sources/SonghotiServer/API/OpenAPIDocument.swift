@@ -47,6 +47,13 @@ enum OpenAPIDocument {
         .object([("name", .string("cursor")), ("in", .string("query")), ("description", .string("next_cursor from the previous page")), ("schema", .object([("type", .string("string"))]))]),
     ]
 
+    static let caseFilterParameters: [JSONValue] = [
+        queryParameter("q", "words (prefix match), a case reference such as DHK-2026-00012, or a worker code such as W-00123"),
+        queryParameter("status", "a case status"), queryParameter("category", "a category key"), queryParameter("urgency", "emergency, urgent or standard"),
+        queryParameter("channel", "an intake channel"), queryParameter("office", "office id"), queryParameter("assignee", "'me' or a staff id"),
+        queryParameter("factory", "factory id"), queryParameter("from", "opened on or after (YYYY-MM-DD)"), queryParameter("to", "opened on or before (YYYY-MM-DD)"),
+    ]
+
     static let operations: [Operation] = [
         Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "meta"),
         Operation(method: "get", path: "/api/v1/me", summary: "The account that owns the token", tag: "users", responseSchema: "User"),
@@ -65,8 +72,18 @@ enum OpenAPIDocument {
         Operation(method: "patch", path: "/api/v1/workers/{workerID}", summary: "Change a worker", tag: "workers", parameters: [idParameter("workerID")], requestSchema: "WorkerInput", responseSchema: "Worker"),
         Operation(method: "get", path: "/api/v1/workers/{workerID}/consents", summary: "The worker's consents, including withdrawn ones", tag: "workers", parameters: [idParameter("workerID")], responseSchema: "ConsentList"),
         Operation(method: "post", path: "/api/v1/workers/{workerID}/consents", summary: "Record a consent", tag: "workers", parameters: [idParameter("workerID")], requestSchema: "ConsentInput", responseStatus: 201, responseSchema: "Consent"),
-        Operation(method: "get", path: "/api/v1/cases", summary: "Cases the caller may open, newest first (restricted cases only for their assignees and coordinators); no narratives in lists", tag: "cases",
-                  parameters: pageParameters + [queryParameter("status", "a case status"), queryParameter("category", "a category key")], responseSchema: "CasePage"),
+        Operation(method: "get", path: "/api/v1/cases", summary: "Cases the caller may open, newest first with keyset pagination (restricted cases only for their assignees and coordinators); no narratives in lists. q searches words in the narratives of non-restricted cases (prefix match, English and Bangla), or takes a case reference or worker code", tag: "cases",
+                  parameters: pageParameters + caseFilterParameters, responseSchema: "CasePage"),
+        Operation(method: "get", path: "/api/v1/cases/export", summary: "The cases matching the same filters as text/csv (no narratives; cells guarded against formula injection); identifiers=true adds worker names and phones for roles that may see them (audited per worker)", tag: "cases",
+                  parameters: caseFilterParameters + [queryParameter("identifiers", "true to include names and phone numbers")], responseSchema: "CSV"),
+        Operation(method: "get", path: "/api/v1/cases/filters", summary: "The caller's saved case-list filters", tag: "cases", responseSchema: "SavedFilterList"),
+        Operation(method: "post", path: "/api/v1/cases/filters", summary: "Save a case-list filter (at most 30 per person)", tag: "cases", requestSchema: "SavedFilterInput", responseStatus: 201, responseSchema: "SavedFilter"),
+        Operation(method: "delete", path: "/api/v1/cases/filters/{filterID}", summary: "Remove a saved filter", tag: "cases", parameters: [idParameter("filterID")], responseStatus: 204),
+        Operation(method: "patch", path: "/api/v1/cases/{caseID}", summary: "Change a case; absent fields stay. Coordinators assign staff (assignee_ids) and lift a restriction; restricting re-seals every narrative of the case and removes it from the search index", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "CasePatch", responseSchema: "Case"),
+        Operation(method: "get", path: "/api/v1/cases/{caseID}/workers", summary: "Each worker's claim, amount owed and outcome, with the case's owed totals (minor units per currency); audited", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "Claims"),
+        Operation(method: "post", path: "/api/v1/cases/{caseID}/workers", summary: "Add a worker (code or id) to a collective case", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "AddWorker", responseStatus: 201, responseSchema: "Claim"),
+        Operation(method: "patch", path: "/api/v1/cases/{caseID}/workers/{workerID}", summary: "Change a worker's claim, amount owed or outcome", tag: "cases", parameters: [idParameter("caseID"), idParameter("workerID")], requestSchema: "ClaimInput", responseSchema: "Claim"),
+        Operation(method: "get", path: "/api/v1/remedies/totals", summary: "Owed, promised and delivered money per office and currency over the cases in the caller's scope", tag: "cases", responseSchema: "RemedyTotals"),
         Operation(method: "post", path: "/api/v1/cases", summary: "Open a case for one worker (individual) or several (collective); the caller is assigned", tag: "cases", requestSchema: "CaseInput", responseStatus: 201, responseSchema: "Case"),
         Operation(method: "get", path: "/api/v1/cases/{caseID}", summary: "One case with its narrative; 403 for a restricted case until a reason is stated; every read is audited", tag: "cases", parameters: [idParameter("caseID")], responseSchema: "Case"),
         Operation(method: "post", path: "/api/v1/cases/{caseID}/access", summary: "Break glass: state why you need to open a restricted case (audited, shown on the case, valid 12 hours)", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "AccessReason", responseStatus: 204),
@@ -182,6 +199,7 @@ enum OpenAPIDocument {
                 ("category", type("string")), ("channel", type("string", [("enum", channels)])), ("urgency", type("string", [("enum", urgencies)])),
                 ("status", type("string", [("enum", statuses)])), ("restricted", type("boolean")), ("summary", nullable("string")),
                 ("worker_ids", .object([("type", .array([.string("array"), .string("null")])), ("items", type("string", [("format", .string("uuid"))]))])),
+                ("assignee_ids", .object([("type", .array([.string("array"), .string("null")])), ("items", type("string", [("format", .string("uuid"))]))])),
                 ("factory_id", nullable("string", [("format", .string("uuid"))])), ("country", type("string")),
                 ("incident_from", nullable("string", [("format", .string("date"))])), ("incident_to", nullable("string", [("format", .string("date"))])),
                 ("outcome", nullable("string")), ("closure_requested_outcome", nullable("string")),
@@ -197,6 +215,34 @@ enum OpenAPIDocument {
                 ("incident_from", type("string", [("format", .string("date"))])), ("incident_to", type("string", [("format", .string("date"))])),
                 ("destination_country", type("string")), ("recruiting_agency", type("string")),
             ], required: ["category", "channel", "summary", "workers"])),
+            ("CasePatch", object([
+                ("category", type("string")), ("channel", type("string", [("enum", channels)])), ("urgency", type("string", [("enum", urgencies)])),
+                ("summary", type("string", [("maxLength", .int(20000))])), ("restricted", type("boolean")),
+                ("assignee_ids", .object([("type", .string("array")), ("items", type("string", [("format", .string("uuid"))]))])),
+                ("employer", type("string", [("description", .string("empty removes the employer"))])), ("country", type("string", [("pattern", .string("^[A-Za-z]{2}$"))])),
+                ("incident_from", type("string")), ("incident_to", type("string")), ("destination_country", type("string")), ("recruiting_agency", type("string")),
+            ], required: [])),
+            ("CSV", .object([("type", .string("string")), ("description", .string("RFC 4180 CSV, UTF-8 with a byte-order mark"))])),
+            ("SavedFilter", object([("id", type("string", [("format", .string("uuid"))])), ("name", type("string")), ("query", type("string"))], required: ["id", "name", "query"])),
+            ("SavedFilterList", .object([("type", .string("array")), ("items", schemaRef("SavedFilter"))])),
+            ("SavedFilterInput", object([("name", type("string", [("maxLength", .int(80))])), ("query", type("string", [("description", .string("a case-list query string such as status=new&q=wages"))]))], required: ["name", "query"])),
+            ("Claim", object([
+                ("worker_id", type("string", [("format", .string("uuid"))])), ("worker_code", type("string")), ("claim", type("string")),
+                ("owed_minor", nullable("integer")), ("currency", nullable("string")), ("outcome", nullable("string")),
+            ], required: ["worker_id", "worker_code", "claim"])),
+            ("Claims", object([
+                ("items", .object([("type", .string("array")), ("items", schemaRef("Claim"))])),
+                ("owed", .object([("type", .string("object")), ("additionalProperties", type("integer"))])),
+            ], required: ["items", "owed"])),
+            ("AddWorker", object([("worker", type("string", [("description", .string("worker code such as W-00012, or id"))]))], required: ["worker"])),
+            ("ClaimInput", object([
+                ("claim", type("string", [("maxLength", .int(2000))])), ("owed", type("string", [("description", .string("decimal amount such as 45000.50; empty clears it"))])),
+                ("currency", type("string")), ("outcome", type("string", [("description", .string("a case outcome, or empty"))])),
+            ], required: [])),
+            ("RemedyTotals", .object([("type", .string("array")), ("items", object([
+                ("office_id", type("string", [("format", .string("uuid"))])), ("currency", type("string")),
+                ("owed_minor", type("integer")), ("promised_minor", type("integer")), ("delivered_minor", type("integer")),
+            ], required: ["office_id", "currency", "owed_minor", "promised_minor", "delivered_minor"]))])),
             ("AccessReason", object([("reason", type("string", [("minLength", .int(10)), ("maxLength", .int(1000))]))], required: ["reason"])),
             ("TransitionInput", object([("to", type("string", [("enum", statuses)])), ("outcome", type("string", [("enum", outcomes)]))], required: ["to"])),
             ("TransitionResult", object([("status", type("string", [("enum", statuses)])), ("closure_requested", type("boolean"))], required: ["status", "closure_requested"])),
@@ -267,7 +313,7 @@ enum OpenAPIDocument {
         var paths: [(String, [(String, JSONValue)])] = []
         for operation in operations {
             var responses: [(String, JSONValue)] = []
-            let content: JSONValue? = operation.responseStatus == 204 ? nil : operation.responseSchema.map { .object([("application/json", .object([("schema", schemaRef($0))]))]) }
+            let content: JSONValue? = operation.responseStatus == 204 ? nil : operation.responseSchema.map { .object([($0 == "CSV" ? "text/csv" : "application/json", .object([("schema", schemaRef($0))]))]) }
                 ?? .object([("application/json", .object([("schema", type("object"))]))])
             responses.append((String(operation.responseStatus), .object([("description", .string("Success"))] + (content.map { [("content", $0)] } ?? []))))
             let problem: JSONValue = .object([("application/problem+json", .object([("schema", schemaRef("Problem"))]))])

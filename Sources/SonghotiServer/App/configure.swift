@@ -36,6 +36,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateRemedies())
     app.migrations.add(CreateAttachments())
     app.migrations.add(CreateTasks())
+    app.migrations.add(CreateCaseSearch(dialect: app.dialect))
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -76,7 +77,9 @@ func routes(_ app: Application) throws {
     try staff.register(collection: UsersWebController())
     try staff.register(collection: AdministrationController())
     try staff.register(collection: WorkersWebController())
+    try staff.register(collection: CaseListController())
     try staff.register(collection: CasesWebController())
+    try staff.register(collection: CaseEditController())
     try staff.register(collection: PartnersWebController())
     try staff.register(collection: MyWorkController())
 
@@ -88,6 +91,7 @@ func routes(_ app: Application) throws {
     try authenticated.register(collection: WorkersAPIController())
     try authenticated.register(collection: CasesAPIController())
     try authenticated.register(collection: TasksAPIController())
+    try authenticated.register(collection: RemedyTotalsAPIController())
 }
 
 /// Work every command that touches data does first: the dialect's preparation, then the key ring check.

@@ -113,6 +113,7 @@ struct CaseTimeline {
         let context = self.context
         try await context.write { db in
             try await event.create(on: db)
+            try await CaseSearchIndex.refresh(file, on: db)
             try await context.audit("case.event_add", "case", event.caseID.uuidString, on: db)
         }
         return event
@@ -139,6 +140,7 @@ struct CaseTimeline {
         try await context.write { db in
             try await revision.create(on: db)
             try await event.update(on: db)
+            try await CaseSearchIndex.refresh(file, on: db)
             try await context.audit("case.event_edit", "case", event.caseID.uuidString, on: db)
         }
     }

@@ -47,9 +47,23 @@ final class CaseWorkerLink: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "case_id") var caseID: UUID
     @Field(key: "worker_id") var workerID: UUID
+    /// What this worker claims, in clear on ordinary cases ("" when restricted: see `claimSealed`).
     @Field(key: "claim") var claim: String
+    @OptionalField(key: "claim_sealed") var claimSealed: Data?
+    /// What the worker is owed, as recorded by the caseworker (the entitlements calculator will propose it).
+    @OptionalField(key: "owed_minor") var owedMinor: Int64?
+    @OptionalField(key: "owed_currency") var owedCurrency: String?
+    /// This worker's own outcome (a collective case can end differently for each worker).
+    @OptionalField(key: "outcome") var outcome: String?
     init() {}
     init(caseID: UUID, workerID: UUID, claim: String) { self.caseID = caseID; self.workerID = workerID; self.claim = claim }
+
+    var owed: Money? {
+        guard let owedMinor, let owedCurrency else { return nil }
+        return Money(minorUnits: owedMinor, currency: owedCurrency)
+    }
+
+    static func claimContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "claim_sealed", rowID: id.uuidString) }
 }
 
 final class CaseAssignee: Model, @unchecked Sendable {

@@ -133,20 +133,7 @@ struct CaseService {
         let officeCode = office.code
         let workerIDs = try workers.map { try $0.requireID() }
         try await context.write { db in
-            if !employer.isEmpty {
-                let key = Factory.normalise(employer)
-                if let existing = try await Factory.query(on: db).filter(\.$normalisedName == key).filter(\.$country == country).first() {
-                    file.factoryID = existing.id
-                } else {
-                    let factory = Factory()
-                    factory.name = employer
-                    factory.normalisedName = key
-                    factory.country = country
-                    try await factory.create(on: db)
-                    try await context.audit("factory.create", "factory", factory.id?.uuidString, on: db)
-                    file.factoryID = factory.id
-                }
-            }
+            if !employer.isEmpty { file.factoryID = try await Self.factory(named: employer, country: country, context: context, on: db) }
             let number = try await Counters.next(CaseReference.counterName(officeCode: officeCode, year: year), on: db)
             file.reference = CaseReference.format(officeCode: officeCode, year: year, number: number)
             try await file.create(on: db)
@@ -154,6 +141,7 @@ struct CaseService {
                 try await CaseWorkerLink(caseID: id, workerID: workerID, claim: "").create(on: db)
             }
             try await CaseAssignee(caseID: id, userID: principal.userID).create(on: db)
+            try await CaseSearchIndex.refresh(file, on: db)
             try await context.audit("case.create", "case", id.uuidString, on: db)
         }
         return file
@@ -207,23 +195,5 @@ struct CaseService {
             }
             return .moved
         }
-    }
-
-    /// Cases this principal may see listed, newest first; restricted cases they cannot open are left out entirely.
-    func list(principal: Principal, status: String?, category: String?, limit: Int, before: Date?) async throws -> [CaseFile] {
-        var query = CaseFile.query(on: app.db).sort(\.$createdAt, .descending).sort(\.$id, .descending)
-        if let office = principal.officeID { query = query.filter(\.$officeID == office) }
-        if let status, !status.isEmpty { query = query.filter(\.$status == status) }
-        if let category, !category.isEmpty { query = query.filter(\.$category == category) }
-        if let before { query = query.filter(\.$createdAt < before) }
-        if ![.coordinator].contains(principal.role) {
-            // Restricted cases appear only to those assigned (coordinators see all in scope).
-            let assigned = try await CaseAssignee.query(on: app.db).filter(\.$userID == principal.userID).all().map(\.caseID)
-            query = query.group(.or) { group in
-                group.filter(\.$restricted == false)
-                if !assigned.isEmpty { group.filter(\.$id ~~ assigned) }
-            }
-        }
-        return try await query.limit(limit).all()
     }
 }

@@ -8,7 +8,15 @@ struct CasesAPIController: RouteCollection {
         let cases = routes.grouped("cases")
         cases.get(use: list)
         cases.post(use: create)
+        cases.get("export", use: export)
+        cases.get("filters", use: savedFilters)
+        cases.post("filters", use: saveFilter)
+        cases.delete("filters", ":filterID", use: deleteFilter)
         cases.get(":caseID", use: show)
+        cases.patch(":caseID", use: update)
+        cases.get(":caseID", "workers", use: claims)
+        cases.post(":caseID", "workers", use: addWorker)
+        cases.patch(":caseID", "workers", ":workerID", use: updateClaim)
         cases.post(":caseID", "access", use: access)
         cases.post(":caseID", "transitions", use: transition)
         cases.get(":caseID", "events", use: events)
@@ -170,7 +178,7 @@ struct CasesAPIController: RouteCollection {
 
     struct EventBody: Content { var kind: String; var body: String; var occurred_at: Date? }
 
-    private func accessible(_ req: Request, _ action: CasePolicy.Action) async throws -> CaseFile {
+    func accessible(_ req: Request, _ action: CasePolicy.Action) async throws -> CaseFile {
         let file = try await load(req)
         let verdict = try await CaseService(context: req.change).verdict(file, action, principal: try req.principal(), on: req.db)
         if verdict == .needsReason { throw Abort(.forbidden, reason: "This case is restricted. State a reason with POST /api/v1/cases/\(try file.requireID())/access first.") }
@@ -212,6 +220,7 @@ struct CasesAPIController: RouteCollection {
         let restricted: Bool
         let summary: String?
         let worker_ids: [UUID]?
+        let assignee_ids: [UUID]?
         let factory_id: UUID?
         let country: String
         let incident_from: String?
@@ -222,29 +231,35 @@ struct CasesAPIController: RouteCollection {
         let created_at: Date?
     }
 
-    static func dto(_ file: CaseFile, summary: String?, workers: [UUID]?) throws -> CaseDTO {
+    static func dto(_ file: CaseFile, summary: String?, workers: [UUID]?, assignees: [UUID]? = nil) throws -> CaseDTO {
         CaseDTO(id: try file.requireID(), reference: file.reference, office_id: file.officeID, kind: file.kind, category: file.category,
                 channel: file.channel, urgency: file.urgency, status: file.status, restricted: file.restricted, summary: summary, worker_ids: workers,
+                assignee_ids: assignees,
                 factory_id: file.factoryID, country: file.country, incident_from: file.incidentFrom, incident_to: file.incidentTo, outcome: file.outcome,
                 closure_requested_outcome: file.closureRequestedOutcome, first_response_due_at: file.firstResponseDueAt, created_at: file.createdAt)
     }
 
     func list(req: Request) async throws -> PageDTO<CaseDTO> {
         let principal = try req.principal()
+        try req.authorize(CasePolicy.decide(principal, .list).decision)
         let limit = try Cursor.limit(req)
-        var before: Date?
-        if let cursor = req.query[String.self, at: "cursor"] {
-            guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8), let seconds = Double(text) else {
-                throw ValidationFailure(errors: [FieldError(field: "cursor", message: "not a cursor from this API")])
-            }
-            before = Date(timeIntervalSince1970: seconds)
+        let filter = try Self.filter(req)
+        var after: CaseCursor?
+        if let raw = req.query[String.self, at: "cursor"] {
+            guard let cursor = CaseCursor(raw) else { throw ValidationFailure(errors: [FieldError(field: "cursor", message: "not a cursor from this API")]) }
+            after = cursor
         }
-        let files = try await CaseService(context: req.change).list(principal: principal, status: req.query[String.self, at: "status"],
-                                                                    category: req.query[String.self, at: "category"], limit: limit + 1, before: before)
-        let page = Array(files.prefix(limit))
+        let page = try await CaseQuery(app: req.application, db: req.db).page(principal: principal, filter: filter, after: after, limit: limit)
         // Lists carry no narrative: the summary is read case by case, and each read is audited.
-        let next = files.count > limit ? page.last?.createdAt.map { Data(String($0.timeIntervalSince1970).utf8).base64EncodedString() } : nil
-        return PageDTO(items: try page.map { try Self.dto($0, summary: nil, workers: nil) }, next_cursor: next)
+        return PageDTO(items: try page.cases.map { try Self.dto($0, summary: nil, workers: nil) }, next_cursor: page.next?.encoded)
+    }
+
+    /// The list filters from the query string, refused with a 422 naming each bad parameter.
+    static func filter(_ req: Request) throws -> CaseFilter {
+        let filter = CaseFilter(req.query)
+        let problems = filter.problems()
+        guard problems.isEmpty else { throw ValidationFailure(errors: Invalid(fields: problems).fieldErrors(req)) }
+        return filter
     }
 
     struct Body: Content {
@@ -282,7 +297,7 @@ struct CasesAPIController: RouteCollection {
         }
     }
 
-    private func load(_ req: Request) async throws -> CaseFile {
+    func load(_ req: Request) async throws -> CaseFile {
         guard let id = req.parameters.get("caseID", as: UUID.self), let file = try await CaseFile.find(id, on: req.db) else { throw Abort(.notFound) }
         return file
     }
@@ -298,7 +313,8 @@ struct CasesAPIController: RouteCollection {
         let id = try file.requireID()
         try await req.write { db in try await req.audit("case.view", "case", id.uuidString, on: db) }
         let workers = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == id).all().map(\.workerID)
-        return try Self.dto(file, summary: try service.summary(of: file), workers: workers)
+        let assignees = try await CaseAssignee.query(on: req.db).filter(\.$caseID == id).all().map(\.userID)
+        return try Self.dto(file, summary: try service.summary(of: file), workers: workers, assignees: assignees)
     }
 
     struct AccessBody: Content { var reason: String }

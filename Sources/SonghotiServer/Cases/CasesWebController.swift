@@ -6,7 +6,6 @@ import Vapor
 struct CasesWebController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let cases = routes.grouped("cases")
-        cases.get(use: list)
         cases.get("new", use: newForm)
         cases.post(use: create)
         cases.get("settings", use: settings)
@@ -46,8 +45,6 @@ struct CasesWebController: RouteCollection {
     }
 
     struct Option: Encodable { let value: String; let label: String; let selected: Bool }
-    struct Row: Encodable { let id: String; let reference: String; let category: String; let status: String; let urgency: String; let restricted: Bool; let opened: String }
-    struct ListView: Encodable { let rows: [Row]; let hasRows: Bool; let statuses: [Option]; let categories: [Option]; let canCreate: Bool; let canConfigure: Bool }
 
     static func options<T: RawRepresentable>(_ values: [T], _ req: Request, key: (T) -> String, selected: String?) -> [Option] where T.RawValue == String {
         values.map { Option(value: $0.rawValue, label: req.t(key($0)), selected: $0.rawValue == selected) }
@@ -56,25 +53,6 @@ struct CasesWebController: RouteCollection {
     static func categoryOptions(_ req: Request, selected: String?) async throws -> [Option] {
         try await CaseCategory.query(on: req.db).filter(\.$active == true).all().compactMap(\.id)
             .map { Option(value: $0, label: req.t("case.category.\($0)"), selected: $0 == selected) }
-    }
-
-    func list(req: Request) async throws -> Response {
-        let principal = try req.principal()
-        let status = req.query[String.self, at: "status"]
-        let category = req.query[String.self, at: "category"]
-        let files = try await CaseService(context: req.change).list(principal: principal, status: status, category: category, limit: 100, before: nil)
-        let rows = files.map { file in
-            Row(id: file.id?.uuidString ?? "", reference: file.reference, category: req.t("case.category.\(file.category)"),
-                status: req.t("case.status.\(file.status)"), urgency: req.t("case.urgency.\(file.urgency)"), restricted: file.restricted,
-                opened: file.createdAt.map(req.format.date) ?? "")
-        }
-        var statuses = [Option(value: "", label: req.t("cases.filter_any"), selected: (status ?? "").isEmpty)]
-        statuses += Self.options(CaseStatus.allCases, req, key: \.labelKey, selected: status)
-        var categories = [Option(value: "", label: req.t("cases.filter_any"), selected: (category ?? "").isEmpty)]
-        categories += try await Self.categoryOptions(req, selected: category)
-        return try await req.page("cases", titleKey: "cases.title", ListView(
-            rows: rows, hasRows: !rows.isEmpty, statuses: statuses, categories: categories,
-            canCreate: CasePolicy.decide(principal, .create).isAllowed, canConfigure: [.coordinator, .administrator].contains(principal.role)))
     }
 
     struct FormValues: Encodable { var summary = "", workers = "", employer = "", country = "BD", incidentFrom = "", incidentTo = "", destinationCountry = "", recruitingAgency = "", restricted = false }
@@ -135,6 +113,7 @@ struct CasesWebController: RouteCollection {
     }
 
     struct WorkerRow: Encodable { let id: String; let code: String }
+    struct ClaimRow: Encodable { let id: String; let code: String; let claim: String; let owed: String?; let outcome: String? }
     struct AccessRow: Encodable { let who: String; let when: String; let reason: String }
     struct DetailView: Encodable {
         let id: String, reference: String, summary: String, status: String, category: String, urgency: String, channel: String, kind: String
@@ -166,6 +145,12 @@ struct CasesWebController: RouteCollection {
         let today: String
         let attachments: [AttachmentRow]
         let hasAttachments: Bool
+        let claims: [ClaimRow]
+        let owed: [String]
+        let assignees: [String]
+        let isCollective: Bool
+        let canEdit: Bool
+        let factoryID: String?
     }
     struct AttachmentRow: Encodable { let id: String; let name: String; let type: String; let size: String; let sha256: String; let by: String; let when: String }
     struct RemedyRow: Encodable { let kind: String; let stage: String; let amount: String?; let date: String; let worker: String; let confirmed: String; let note: String }
@@ -173,20 +158,33 @@ struct CasesWebController: RouteCollection {
     struct EventRow: Encodable { let id: String; let kind: String; let when: String; let author: String; let body: String; let edited: Bool; let history: [String]; let canEdit: Bool }
     struct ReasonView: Encodable { let id: String; let reference: String; let error: String? }
 
-    private func loadCase(_ req: Request) async throws -> CaseFile {
+    func loadCase(_ req: Request) async throws -> CaseFile {
         let principal = try req.principal()
         try req.authorize(CasePolicy.decide(principal, .list).decision)
         guard let id = req.parameters.get("caseID", as: UUID.self), let file = try await CaseFile.find(id, on: req.db) else { throw Abort(.notFound) }
         return file
     }
 
-    private func detail(_ req: Request, _ file: CaseFile, errors: [String: String] = [:], eventBody: String = "", status: HTTPStatus = .ok) async throws -> Response {
+    func detail(_ req: Request, _ file: CaseFile, errors: [String: String] = [:], eventBody: String = "", status: HTTPStatus = .ok) async throws -> Response {
         let principal = try req.principal()
         let service = CaseService(context: req.change)
         let id = try file.requireID()
         let links = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == id).all()
         var workers: [WorkerRow] = []
-        for link in links { if let w = try await Worker.find(link.workerID, on: req.db) { workers.append(WorkerRow(id: link.workerID.uuidString, code: w.code)) } }
+        var claims: [ClaimRow] = []
+        let claimService = CaseClaims(context: req.change)
+        for link in links {
+            guard let w = try await Worker.find(link.workerID, on: req.db) else { continue }
+            workers.append(WorkerRow(id: link.workerID.uuidString, code: w.code))
+            claims.append(ClaimRow(id: link.workerID.uuidString, code: w.code, claim: try claimService.claimText(link), owed: link.owed.map(req.format.money),
+                                   outcome: link.outcome.map { req.t("case.outcome.\($0)") }))
+        }
+        workers.sort { $0.code < $1.code }
+        claims.sort { $0.code < $1.code }
+        var assigneeNames: [String] = []
+        for assignee in try await CaseAssignee.query(on: req.db).filter(\.$caseID == id).all() {
+            if let user = try await User.find(assignee.userID, on: req.db) { assigneeNames.append(user.displayName) }
+        }
         let employer = try await file.factoryID.asyncFlatMap { try await Factory.find($0, on: req.db)?.name }
         let office = try await Office.find(file.officeID, on: req.db)?.name ?? ""
         var accesses: [AccessRow] = []
@@ -260,7 +258,9 @@ struct CasesWebController: RouteCollection {
             confirmations: RemedyItem.Confirmation.allCases.map { Option(value: $0.rawValue, label: req.t("remedy.confirmed.\($0.rawValue)"), selected: $0 == .unknown) },
             currencies: Money.minorDigits.keys.sorted().map { Option(value: $0, label: $0, selected: $0 == (file.country == "KH" ? "USD" : "BDT")) },
             today: CalendarDate.today(in: req.application.songhotiSettings.timeZone),
-            attachments: attachments, hasAttachments: !attachments.isEmpty)
+            attachments: attachments, hasAttachments: !attachments.isEmpty,
+            claims: claims, owed: lines(CaseClaims.owed(links)), assignees: assigneeNames.sorted(), isCollective: file.kind == CaseFile.Kind.collective.rawValue,
+            canEdit: canTransition, factoryID: file.factoryID?.uuidString)
         return try await req.page("case", titleKey: "cases.detail_title", view, status: status)
     }
 
@@ -302,7 +302,7 @@ struct CasesWebController: RouteCollection {
     }
 
     /// The case, once the principal may change it (caseworkers and coordinators with access).
-    private func changeableCase(_ req: Request) async throws -> CaseFile {
+    func changeableCase(_ req: Request) async throws -> CaseFile {
         let file = try await loadCase(req)
         let verdict = try await CaseService(context: req.change).verdict(file, .update, principal: try req.principal(), on: req.db)
         try req.authorize(verdict.decision)

@@ -1,3 +1,5 @@
+import Leaf
+import LeafKit
 import Vapor
 
 /// A field-level validation failure: the API lists them in the problem document; forms show them beside the field.
@@ -67,6 +69,7 @@ struct ErrorPages: AsyncMiddleware {
         }
         if status.code >= 500 {
             req.logger.error("request failed", metadata: ["route": .string(req.route?.description ?? "unmatched"), "error_type": .string(String(describing: type(of: error)))])
+            if let leaf = error as? LeafError { req.logger.error("template error", metadata: ["leaf": .string(String(String(describing: leaf).prefix(400)))]) }
         }
         if req.url.path.hasPrefix("/api/") {
             let problem = Problem(
