@@ -112,4 +112,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(TokensCommand(), as: "tokens")
     app.asyncCommands.use(KeysCommand(), as: "keys")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
 }
