@@ -207,6 +207,10 @@ struct CasesTests {
                 (coordinatorBrowser, "/cases/settings", "cases.settings_title", .ok),
                 (s.browser, "/work", "work.title", .ok), (coordinatorBrowser, "/work", "work.title", .ok),
                 (s.browser, "/partners", "partners.title", .ok),
+                (s.browser, "/cases/\(file.id!)/edit", "cases.edit_title", .ok),
+                (s.browser, "/cases/\(file.id!)/workers/\(s.workers[0].id!)/edit", "claims.edit_title", .ok),
+                (coordinatorBrowser, "/cases/totals", "totals.title", .ok),
+                (s.browser, "/cases?q=narrative&status=new", "cases.title", .ok),
             ]
             for (browser, path, titleKey, status) in pages {
                 let response = try await browser.get(path)
@@ -218,9 +222,15 @@ struct CasesTests {
                 #expect(app.catalog.has(titleKey, in: language))
             }
             let detail = try await s.browser.get("/cases/\(file.id!)").text
-            for key in ["case.category.gender_based_violence", "case.status.new", "case.channel.imo", "case.restricted", "cases.move"] {
+            for key in ["case.category.gender_based_violence", "case.status.new", "case.channel.imo", "case.restricted", "cases.move", "claims.title", "cases.edit_title"] {
                 #expect(detail.contains(app.catalog.string(key, language)), "detail shows \(key)")
             }
+            let list = try await s.browser.get("/cases?status=new").text
+            for key in ["cases.search", "cases.search_hint", "cases.export", "cases.export_identifiers", "cases.filter_save", "cases.opened_from"] {
+                #expect(list.contains(htmlEscaped(app.catalog.string(key, language))), "list shows \(key)")
+            }
+            let edit = try await s.browser.get("/cases/\(file.id!)/edit").text
+            #expect(edit.contains(htmlEscaped(app.catalog.string("cases.restriction_locked", language))))
         }
     }
 }

@@ -60,8 +60,10 @@ public struct SearchTerms: Equatable, Sendable {
             if let range = lower.range(of: word) { start = range.lowerBound; break }
         }
         let offset = lower.distance(from: lower.startIndex, to: start)
-        let from = max(0, offset - radius / 2)
         let characters = Array(flat)
+        var from = max(0, offset - radius / 2)
+        // Start at a word, not inside one.
+        if from > 0, let space = characters[from..<offset].firstIndex(where: \.isWhitespace) { from = space + 1 }
         guard from < characters.count else { return "" }
         let to = min(characters.count, from + radius * 2)
         var excerpt = String(characters[from..<to])

@@ -72,13 +72,11 @@ enum CaseSearchIndex {
         return parts.joined(separator: "\n")
     }
 
-    /// Call inside the write transaction that changed the case or its timeline.
+    /// Call inside the write transaction that changed the case or its timeline. A restricted case keeps its row
+    /// with an empty text (nothing of it is indexed), so the row's position, which orders search results, never changes.
     static func refresh(_ file: CaseFile, on db: any Database) async throws {
         let id = try file.requireID()
-        guard let body = try await text(for: file, on: db) else {
-            try await db.sql.raw("DELETE FROM case_search_docs WHERE case_id = \(bind: id)").run()
-            return
-        }
+        let body = try await text(for: file, on: db) ?? ""
         try await db.sql.raw("""
             INSERT INTO case_search_docs (case_id, body) VALUES (\(bind: id), \(bind: body))
             ON CONFLICT (case_id) DO UPDATE SET body = excluded.body
@@ -87,7 +85,7 @@ enum CaseSearchIndex {
 
     /// Whether the case has a row in the index (tests and `songhoti` diagnostics).
     static func isIndexed(_ id: UUID, on db: any Database) async throws -> Bool {
-        try await db.sql.raw("SELECT COUNT(*) AS n FROM case_search_docs WHERE case_id = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+        try await db.sql.raw("SELECT COUNT(*) AS n FROM case_search_docs WHERE case_id = \(bind: id) AND body <> ''").first()?.decode(column: "n", as: Int.self) ?? 0 > 0
     }
 }
 
@@ -230,7 +228,7 @@ struct CaseQuery {
     }
 
     /// The WHERE clause for `principal` and `filter` (without pagination).
-    func conditions(principal: Principal, filter: CaseFilter) async throws -> [SQLQueryString] {
+    func conditions(principal: Principal, filter: CaseFilter, words: Bool = true) async throws -> [SQLQueryString] {
         var conditions: [SQLQueryString] = []
         if let office = principal.officeID { conditions.append("cases.office_id = \(bind: office)") }
         if principal.role != .coordinator {
@@ -252,14 +250,19 @@ struct CaseQuery {
         case .reference(let reference): conditions.append("cases.reference = \(bind: reference)")
         case .worker(let number):
             conditions.append("cases.id IN (SELECT cw.case_id FROM case_workers cw JOIN workers w ON w.id = cw.worker_id WHERE w.code_number = \(bind: number))")
-        case .words(let terms): conditions.append(app.dialect.caseSearchCondition(terms))
+        case .words(let terms): if words { conditions.append(app.dialect.caseSearchCondition(terms)) }
         }
         return conditions
     }
 
     func page(principal: Principal, filter: CaseFilter, after cursor: CaseCursor?, limit: Int) async throws -> Page {
-        var conditions = try await conditions(principal: principal, filter: filter)
         let dialect = app.dialect
+        if case .words(let terms) = Search(filter.q),
+           let ranked = dialect.rankedCaseSearch(terms, conditions: try await conditions(principal: principal, filter: filter, words: false),
+                                                 after: cursor?.time, limit: limit) {
+            return try await page(of: db.sql.raw(ranked).all(), limit: limit)
+        }
+        var conditions = try await conditions(principal: principal, filter: filter)
         if let cursor {
             let time = dialect.keysetTime(cursor.time)
             conditions.append("(cases.created_at < " + time + " OR (cases.created_at = " + time + " AND cases.id < \(bind: cursor.id)))")
@@ -267,6 +270,10 @@ struct CaseQuery {
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let rows = try await db.sql.raw("SELECT cases.*, " + dialect.keysetTimeSelect + " FROM cases" + whereClause
                                         + " ORDER BY cases.created_at DESC, cases.id DESC LIMIT \(literal: limit + 1)").all()
+        return try page(of: rows, limit: limit)
+    }
+
+    private func page(of rows: [any SQLRow], limit: Int) throws -> Page {
         let files = try rows.map { try $0.decode(fluentModel: CaseFile.self) }
         let page = Array(files.prefix(limit))
         var next: CaseCursor?

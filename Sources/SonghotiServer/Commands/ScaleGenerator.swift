@@ -11,14 +11,16 @@ final class ScaleGenerator: @unchecked Sendable {
     let app: Application
     let cases: Int
     let eventsPerCase: Int
+    let staffPerOffice: Int
     var random: SeededRandom
     private(set) var accounts: [(String, String)] = []
 
     static let batch = 1_000
     static let rowsPerInsert = 250
 
-    init(app: Application, cases: Int, eventsPerCase: Int, seed: UInt64) {
+    init(app: Application, cases: Int, eventsPerCase: Int, seed: UInt64, staffPerOffice: Int = 10) {
         self.app = app
+        self.staffPerOffice = max(1, staffPerOffice)
         self.cases = cases
         self.eventsPerCase = eventsPerCase
         self.random = SeededRandom(seed: seed)
@@ -59,7 +61,7 @@ final class ScaleGenerator: @unchecked Sendable {
                                                                         role: .coordinator, office: office.id)
             accounts.append((coordinator.email, password))
             coordinators.append(coordinator.id!)
-            for number in 1...10 {
+            for number in 1...staffPerOffice {
                 let (user, password) = try await SeedCommand.account(app, email: "caseworker\(number).\(office.code.lowercased())@scale.songhoti.test",
                                                                      name: "Caseworker \(number) \(office.code)", role: .caseworker, office: office.id)
                 if number == 1 { accounts.append((user.email, password)) }
@@ -162,7 +164,7 @@ final class ScaleGenerator: @unchecked Sendable {
                                       caseworker, false, when, when])
                     bodies.append(note)
                 }
-                if !restricted { docRows.append([caseID, bodies.joined(separator: "\n")]) }
+                docRows.append([caseID, restricted ? "" : bodies.joined(separator: "\n")])
             }
             let (workerBatch, caseBatch, linkBatch, assigneeBatch, eventBatch, docBatch) = (workerRows, caseRows, linkRows, assigneeRows, eventRows, docRows)
             try await db.transaction { tx in

@@ -111,6 +111,9 @@ public protocol CaseSearchDialect: Sendable {
     var keysetTimeSelect: SQLQueryString { get }
     /// A value to compare `cases.created_at` with, from a `keyset_time` number (the column's index stays usable).
     func keysetTime(_ key: Double) -> SQLQueryString
+    /// A whole word-search query driven by the full-text index in its own order (newest indexed first), selecting
+    /// `cases.*` and `keyset_time`, or nil when the engine should filter cases by `caseSearchCondition` instead.
+    func rankedCaseSearch(_ terms: SearchTerms, conditions: [SQLQueryString], after: Double?, limit: Int) -> SQLQueryString?
 }
 
 extension SQLiteDialect {
@@ -152,6 +155,17 @@ extension SQLiteDialect {
     public var keysetTimeSelect: SQLQueryString { "cases.created_at AS keyset_time" }
     public func keysetTime(_ key: Double) -> SQLQueryString { "\(bind: key)" }
 
+    /// FTS5 yields matches in rowid order, newest first with ORDER BY rowid DESC, without sorting them: the query
+    /// stops after one page however common the word. A case's row keeps its rowid for life (restricting empties the
+    /// text instead of deleting the row), so rowid order is the order cases were opened.
+    public func rankedCaseSearch(_ terms: SearchTerms, conditions: [SQLQueryString], after: Double?, limit: Int) -> SQLQueryString? {
+        var all = conditions
+        all.insert("case_search MATCH \(bind: terms.fts5Query)", at: 0)
+        if let after { all.append("d.rowid < \(bind: Int64(after))") }
+        return "SELECT cases.*, d.rowid AS keyset_time FROM case_search s JOIN case_search_docs d ON d.rowid = s.rowid JOIN cases ON cases.id = d.case_id WHERE "
+            + all.joined(separator: " AND ") + " ORDER BY s.rowid DESC LIMIT \(literal: limit + 1)"
+    }
+
     public func caseSearchCondition(_ terms: SearchTerms) -> SQLQueryString {
         "cases.id IN (SELECT d.case_id FROM case_search s JOIN case_search_docs d ON d.rowid = s.rowid WHERE case_search MATCH \(bind: terms.fts5Query))"
     }
@@ -178,6 +192,8 @@ extension PostgresDialect {
 
     public var keysetTimeSelect: SQLQueryString { "CAST(EXTRACT(EPOCH FROM cases.created_at) * 1000000 AS BIGINT) AS keyset_time" }
     public func keysetTime(_ key: Double) -> SQLQueryString { "(TIMESTAMPTZ 'epoch' + \(bind: Int64(key)) * INTERVAL '1 microsecond')" }
+    /// GIN indexes return matches unordered; PostgreSQL filters cases with `caseSearchCondition` and sorts by time.
+    public func rankedCaseSearch(_ terms: SearchTerms, conditions: [SQLQueryString], after: Double?, limit: Int) -> SQLQueryString? { nil }
 
     public func caseSearchCondition(_ terms: SearchTerms) -> SQLQueryString {
         // Words as prefixes through the tsvector; a phrase of three or more characters also matches inside
