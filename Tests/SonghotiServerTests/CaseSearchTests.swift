@@ -226,6 +226,14 @@ struct CaseEditingTests {
             // A caseworker restricts: the summary, the timeline and the claims are sealed and the case leaves the index.
             _ = try await app.testing().sendRequest(.PATCH, "/api/v1/cases/\(file.id!)/workers/\(s.workers[0].id!)", headers: s.headers,
                                                      body: ByteBuffer(string: #"{"claim":"Overtime for August"}"#))
+            let item = try await RemedyService(context: .commandLine(app)).record(.init(kind: "apology", stage: "promised", onDate: "2026-11-01", note: "Owner apologised to her in the canteen."),
+                                                                                   on: file, principal: try s.caseworker.principal())
+            let partner = Partner()
+            partner.name = "Legal Aid Trust"; partner.kind = "legal_aid"; partner.contact = ""; partner.active = true
+            try await partner.create(on: app.db)
+            let referral = try await ReferralService(context: .commandLine(app)).refer(file: file, workerID: s.workers[0].id!, partnerID: partner.id!, followUpOn: "",
+                                                                                     overrideReason: "Hearing is tomorrow and she cannot be reached today.", principal: try s.coordinator.principal())
+            try await ReferralService(context: .commandLine(app)).update(referral, of: file, status: "accepted", feedback: "Lawyer met her at home.")
             let restrict = try await app.testing().sendRequest(.PATCH, "/api/v1/cases/\(file.id!)", headers: s.headers, body: ByteBuffer(string: #"{"restricted":true}"#))
             #expect(restrict.status == .ok)
             let sealed = try #require(try await CaseFile.find(file.id!, on: app.db))
@@ -234,6 +242,12 @@ struct CaseEditingTests {
             #expect(event.body == nil && event.bodySealed != nil)
             let link = try #require(try await CaseWorkerLink.query(on: app.db).filter(\.$caseID == file.id!).first())
             #expect(link.claim.isEmpty && link.claimSealed != nil)
+            let sealedItem = try #require(try await RemedyItem.find(item.id!, on: app.db))
+            #expect(sealedItem.note.isEmpty && sealedItem.noteSealed != nil)
+            let sealedReferral = try #require(try await Referral.find(referral.id!, on: app.db))
+            #expect(sealedReferral.feedback.isEmpty && sealedReferral.feedbackSealed != nil)
+            let remedies = try await app.testing().sendRequest(.GET, "/api/v1/cases/\(file.id!)/remedies", headers: s.headers).content.decode(CasesAPIController.RemediesDTO.self)
+            #expect(remedies.items.first?.note == "Owner apologised to her in the canteen.")
             #expect(try await CaseSearchIndex.isIndexed(file.id!, on: app.db) == false)
             #expect(try await search("allowance") == 0)
             let shown = try await app.testing().sendRequest(.GET, "/api/v1/cases/\(file.id!)", headers: s.headers).content.decode(CasesAPIController.CaseDTO.self)
@@ -249,6 +263,7 @@ struct CaseEditingTests {
             #expect(lifted.status == .ok)
             #expect(try await CaseEvent.query(on: app.db).filter(\.$caseID == file.id!).first()?.body == "Worker afraid of the line chief.")
             #expect(try await search("allowance") == 1)
+            #expect(try await Referral.find(referral.id!, on: app.db)?.feedback == "Lawyer met her at home.")
             #expect(try await AuditRecord.query(on: app.db).filter(\.$action ~~ ["case.restrict", "case.unrestrict"]).count() == 2)
         }
     }

@@ -129,7 +129,7 @@ extension CaseService {
     }
 
     /// Moves every narrative of the case between clear and sealed columns: timeline entries, their earlier
-    /// versions and the workers' claims (the summary is handled by the caller).
+    /// versions, the workers' claims, remedy notes and referral feedback (the summary is handled by the caller).
     static func reseal(caseID: UUID, restricted: Bool, cipher: FieldCipher, on db: any Database) async throws {
         for event in try await CaseEvent.query(on: db).filter(\.$caseID == caseID).all() {
             let eventID = try event.requireID()
@@ -163,6 +163,28 @@ extension CaseService {
                 link.claimSealed = nil
             }
             try await link.update(on: db)
+        }
+        for item in try await RemedyItem.query(on: db).filter(\.$caseID == caseID).all() {
+            let itemID = try item.requireID()
+            if restricted, !item.note.isEmpty {
+                item.noteSealed = try cipher.seal(item.note, context: RemedyItem.noteContext(itemID))
+                item.note = ""
+            } else if !restricted, let sealed = item.noteSealed {
+                item.note = try cipher.openString(sealed, context: RemedyItem.noteContext(itemID))
+                item.noteSealed = nil
+            }
+            try await item.update(on: db)
+        }
+        for referral in try await Referral.query(on: db).filter(\.$caseID == caseID).all() {
+            let referralID = try referral.requireID()
+            if restricted, !referral.feedback.isEmpty {
+                referral.feedbackSealed = try cipher.seal(referral.feedback, context: Referral.feedbackContext(referralID))
+                referral.feedback = ""
+            } else if !restricted, let sealed = referral.feedbackSealed {
+                referral.feedback = try cipher.openString(sealed, context: Referral.feedbackContext(referralID))
+                referral.feedbackSealed = nil
+            }
+            try await referral.update(on: db)
         }
     }
 }

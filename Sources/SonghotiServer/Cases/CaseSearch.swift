@@ -29,6 +29,9 @@ struct CreateCaseSearch: AsyncMigration {
         try await database.schema(CaseWorkerLink.schema).field("owed_minor", .int64).update()
         try await database.schema(CaseWorkerLink.schema).field("owed_currency", .string).update()
         try await database.schema(CaseWorkerLink.schema).field("outcome", .string).update()
+        // Free text beside a restricted case's narrative is sealed with it.
+        try await database.schema(RemedyItem.schema).field("note_sealed", .data).update()
+        try await database.schema(Referral.schema).field("feedback_sealed", .data).update()
         try await database.schema(SavedFilter.schema)
             .id()
             .field("user_id", .uuid, .required, .references(User.schema, "id", onDelete: .cascade))
@@ -56,6 +59,8 @@ struct CreateCaseSearch: AsyncMigration {
         for column in ["claim_sealed", "owed_minor", "owed_currency", "outcome"] {
             try await database.schema(CaseWorkerLink.schema).deleteField(.string(column)).update()
         }
+        try await database.schema(RemedyItem.schema).deleteField("note_sealed").update()
+        try await database.schema(Referral.schema).deleteField("feedback_sealed").update()
     }
 }
 

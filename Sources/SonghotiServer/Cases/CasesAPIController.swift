@@ -66,7 +66,7 @@ struct CasesAPIController: RouteCollection {
         let confirmed_by_worker: String
         let note: String
 
-        init(_ item: RemedyItem) throws {
+        init(_ item: RemedyItem, cipher: FieldCipher) throws {
             id = try item.requireID()
             worker_id = item.workerID
             kind = item.kind
@@ -75,7 +75,7 @@ struct CasesAPIController: RouteCollection {
             currency = item.currency
             on_date = item.onDate
             confirmed_by_worker = item.confirmed
-            note = item.note
+            note = try item.noteText(cipher)
         }
     }
 
@@ -102,7 +102,7 @@ struct CasesAPIController: RouteCollection {
         let file = try await accessible(req, .view)
         let items = try await RemedyItem.query(on: req.db).filter(\.$caseID == file.requireID()).sort(\.$onDate).all()
         let totals = RemedyService.totals(items)
-        return RemediesDTO(items: try items.map(RemedyDTO.init), promised: totals.promised, delivered: totals.delivered)
+        return RemediesDTO(items: try items.map { try RemedyDTO($0, cipher: req.application.fieldProtection.cipher) }, promised: totals.promised, delivered: totals.delivered)
     }
 
     func recordRemedy(req: Request) async throws -> Response {
@@ -112,7 +112,7 @@ struct CasesAPIController: RouteCollection {
                                         currency: body.currency ?? "BDT", onDate: body.on_date, confirmed: body.confirmed_by_worker ?? "unknown", note: body.note ?? "")
         do {
             let item = try await RemedyService(context: req.change).record(input, on: file, principal: try req.principal())
-            return try await req.created(try RemedyDTO(item), at: "/api/v1/cases/\(try file.requireID())/remedies")
+            return try await req.created(try RemedyDTO(item, cipher: req.application.fieldProtection.cipher), at: "/api/v1/cases/\(try file.requireID())/remedies")
         } catch let invalid as Invalid {
             throw ValidationFailure(errors: invalid.fieldErrors(req))
         }
@@ -127,13 +127,13 @@ struct CasesAPIController: RouteCollection {
         let feedback: String
         let consent_overridden: Bool
 
-        init(_ referral: Referral) throws {
+        init(_ referral: Referral, cipher: FieldCipher) throws {
             id = try referral.requireID()
             worker_id = referral.workerID
             partner_id = referral.partnerID
             status = referral.status
             follow_up_on = referral.followUpOn
-            feedback = referral.feedback
+            feedback = try referral.feedbackText(cipher)
             consent_overridden = referral.overrideBy != nil
         }
     }
@@ -148,7 +148,7 @@ struct CasesAPIController: RouteCollection {
 
     func referrals(req: Request) async throws -> [ReferralDTO] {
         let file = try await accessible(req, .view)
-        return try await Referral.query(on: req.db).filter(\.$caseID == file.requireID()).sort(\.$createdAt).all().map(ReferralDTO.init)
+        return try await Referral.query(on: req.db).filter(\.$caseID == file.requireID()).sort(\.$createdAt).all().map { try ReferralDTO($0, cipher: req.application.fieldProtection.cipher) }
     }
 
     func refer(req: Request) async throws -> Response {
@@ -158,7 +158,7 @@ struct CasesAPIController: RouteCollection {
             let referral = try await ReferralService(context: req.change).refer(file: file, workerID: body.worker_id, partnerID: body.partner_id,
                                                                                 followUpOn: body.follow_up_on ?? "", overrideReason: body.override_reason,
                                                                                 principal: try req.principal())
-            return try await req.created(try ReferralDTO(referral), at: "/api/v1/cases/\(try file.requireID())/referrals")
+            return try await req.created(try ReferralDTO(referral, cipher: req.application.fieldProtection.cipher), at: "/api/v1/cases/\(try file.requireID())/referrals")
         } catch let invalid as Invalid {
             throw ValidationFailure(errors: invalid.fieldErrors(req))
         } catch let refused as ReferralService.ConsentRequired {

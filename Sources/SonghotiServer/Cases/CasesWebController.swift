@@ -213,7 +213,7 @@ struct CasesWebController: RouteCollection {
         let referrals = try await Referral.query(on: req.db).filter(\.$caseID == id).sort(\.$createdAt).all().map { referral in
             ReferralRow(id: referral.id?.uuidString ?? "", partner: partnerNames[referral.partnerID] ?? "", worker: codes[referral.workerID.uuidString] ?? "",
                         status: req.t("referral.status.\(referral.status)"), followUp: referral.followUpOn.flatMap(CalendarDate.parse).map(req.format.calendarDate),
-                        feedback: referral.feedback, overridden: referral.overrideBy != nil)
+                        feedback: (try? referral.feedbackText(req.application.fieldProtection.cipher)) ?? "", overridden: referral.overrideBy != nil)
         }
         let activePartners = partners.filter(\.active)
         let remedyItems = try await RemedyItem.query(on: req.db).filter(\.$caseID == id).sort(\.$onDate).all()
@@ -221,7 +221,7 @@ struct CasesWebController: RouteCollection {
             RemedyRow(kind: req.t("remedy.kind.\(item.kind)"), stage: req.t("remedy.stage.\(item.stage)"), amount: item.money.map(req.format.money),
                       date: CalendarDate.parse(item.onDate).map(req.format.calendarDate) ?? item.onDate,
                       worker: item.workerID.flatMap { codes[$0.uuidString] } ?? req.t("remedy.whole_case"),
-                      confirmed: req.t("remedy.confirmed.\(item.confirmed)"), note: item.note)
+                      confirmed: req.t("remedy.confirmed.\(item.confirmed)"), note: (try? item.noteText(req.application.fieldProtection.cipher)) ?? "")
         }
         let totals = RemedyService.totals(remedyItems)
         let store = EvidenceStore(context: req.change)
@@ -345,7 +345,7 @@ struct CasesWebController: RouteCollection {
             throw Abort(.notFound)
         }
         do {
-            try await ReferralService(context: req.change).update(referral, status: (try? req.content.get(String.self, at: "status")) ?? "",
+            try await ReferralService(context: req.change).update(referral, of: file, status: (try? req.content.get(String.self, at: "status")) ?? "",
                                                                   feedback: (try? req.content.get(String.self, at: "feedback")) ?? "")
             return req.seeOther("/cases/\(try file.requireID())?notice=referral_updated")
         } catch let invalid as Invalid {

@@ -33,7 +33,9 @@ final class Referral: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     /// Calendar date "YYYY-MM-DD".
     @OptionalField(key: "follow_up_on") var followUpOn: String?
+    /// In clear on ordinary cases ("" when the case is restricted: see `feedbackSealed`).
     @Field(key: "feedback") var feedback: String
+    @OptionalField(key: "feedback_sealed") var feedbackSealed: Data?
     /// Set when a coordinator referred without the worker's consent; the reason is sealed.
     @OptionalField(key: "override_by") var overrideBy: UUID?
     @OptionalField(key: "override_reason") var overrideReason: Data?
@@ -43,6 +45,12 @@ final class Referral: Model, @unchecked Sendable {
     init() {}
 
     static func reasonContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "override_reason", rowID: id.uuidString) }
+    static func feedbackContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "feedback_sealed", rowID: id.uuidString) }
+
+    func feedbackText(_ cipher: FieldCipher) throws -> String {
+        if let feedbackSealed { return try cipher.openString(feedbackSealed, context: Self.feedbackContext(try requireID())) }
+        return feedback
+    }
 }
 
 struct CreateReferrals: AsyncMigration {
@@ -141,11 +149,18 @@ struct ReferralService {
         return referral
     }
 
-    func update(_ referral: Referral, status raw: String, feedback: String) async throws {
+    func update(_ referral: Referral, of file: CaseFile, status raw: String, feedback: String) async throws {
         guard let status = Referral.Status(rawValue: raw) else { throw Invalid(fields: ["status": "form.error.choose"]) }
         guard feedback.count <= 5000 else { throw Invalid(fields: ["feedback": "form.error.too_long"]) }
         referral.status = status.rawValue
-        referral.feedback = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
+        if file.restricted, !text.isEmpty {
+            referral.feedbackSealed = try context.app.fieldProtection.cipher.seal(text, context: Referral.feedbackContext(try referral.requireID()))
+            referral.feedback = ""
+        } else {
+            referral.feedback = text
+            referral.feedbackSealed = nil
+        }
         let context = self.context
         try await context.write { db in
             try await referral.update(on: db)

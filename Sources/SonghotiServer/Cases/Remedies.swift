@@ -24,7 +24,9 @@ final class RemedyItem: Model, @unchecked Sendable {
     /// Calendar date "YYYY-MM-DD".
     @Field(key: "on_date") var onDate: String
     @Field(key: "confirmed_by_worker") var confirmed: String
+    /// In clear on ordinary cases ("" when the case is restricted: see `noteSealed`).
     @Field(key: "note") var note: String
+    @OptionalField(key: "note_sealed") var noteSealed: Data?
     @Field(key: "created_by") var createdBy: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
@@ -32,6 +34,13 @@ final class RemedyItem: Model, @unchecked Sendable {
     var money: Money? {
         guard let amountMinor, let currency else { return nil }
         return Money(minorUnits: amountMinor, currency: currency)
+    }
+
+    static func noteContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "note_sealed", rowID: id.uuidString) }
+
+    func noteText(_ cipher: FieldCipher) throws -> String {
+        if let noteSealed { return try cipher.openString(noteSealed, context: Self.noteContext(try requireID())) }
+        return note
     }
 }
 
@@ -103,6 +112,8 @@ struct RemedyService {
         if input.note.count > 2000 { fields["note"] = "form.error.too_long" }
         guard fields.isEmpty, let kind else { throw Invalid(fields: fields) }
         let item = RemedyItem()
+        let itemID = UUID()
+        item.id = itemID
         item.caseID = try file.requireID()
         item.workerID = workerID
         item.kind = kind.rawValue
@@ -111,7 +122,13 @@ struct RemedyService {
         item.currency = money?.currency
         item.onDate = input.onDate
         item.confirmed = input.confirmed
-        item.note = input.note.trimmingCharacters(in: .whitespacesAndNewlines)
+        let note = input.note.trimmingCharacters(in: .whitespacesAndNewlines)
+        if file.restricted, !note.isEmpty {
+            item.noteSealed = try context.app.fieldProtection.cipher.seal(note, context: RemedyItem.noteContext(itemID))
+            item.note = ""
+        } else {
+            item.note = note
+        }
         item.createdBy = principal.userID
         let context = self.context
         try await context.write { db in
