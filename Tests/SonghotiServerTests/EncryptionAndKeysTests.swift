@@ -137,4 +137,28 @@ struct EncryptionAndKeysTests {
             try await again.asyncShutdown()
         }
     }
+
+    @Test func rotationCoversEverySealedCaseColumn() async throws {
+        try await withTestApp { app, environment in
+            let s = try await CaseListSetting.make(app)
+            let file = try await s.open(app, summary: "Harassed on the night shift.", category: "gender_based_violence")
+            let link = try #require(try await CaseWorkerLink.query(on: app.db).filter(\.$caseID == file.id!).first())
+            try await CaseClaims(context: .commandLine(app)).update(link, of: file, with: .init(claim: "Compensation for lost wages"))
+            let item = try await RemedyService(context: .commandLine(app)).record(.init(kind: "apology", stage: "promised", onDate: "2026-11-01", note: "Apology in writing."),
+                                                                                   on: file, principal: try s.caseworker.principal())
+            let rotated = app.fieldProtection.keyRing.rotated(now: Date())
+            try KeyFile(settings: environment.settings).save(rotated)
+            let protection = FieldProtection(keyRing: rotated)
+            try await protection.recordChecks(app, existing: [1], now: Date())
+            app.fieldProtection = protection
+            _ = try await EncryptedColumns.reencrypt(app, cipher: protection.cipher, activeKeyID: rotated.activeKeyID, batchSize: 2) { _, _ in }
+            let census = try await EncryptedColumns.census(on: app.db)
+            for column in ["cases.summary_sealed", "case_workers.claim_sealed", "remedy_items.note_sealed"] {
+                #expect(census[column] == [2: 1], "\(column)")
+            }
+            let reread = try #require(try await CaseWorkerLink.find(link.id!, on: app.db))
+            #expect(try CaseClaims(context: .commandLine(app)).claimText(reread) == "Compensation for lost wages")
+            #expect(try await RemedyItem.find(item.id!, on: app.db)?.noteText(protection.cipher) == "Apology in writing.")
+        }
+    }
 }

@@ -21,6 +21,9 @@ enum EncryptedColumns {
         Column(table: CaseEventRevision.schema, column: "body_sealed"),
         Column(table: Referral.schema, column: "override_reason"),
         Column(table: Attachment.schema, column: "filename"),
+        Column(table: CaseWorkerLink.schema, column: "claim_sealed"),
+        Column(table: RemedyItem.schema, column: "note_sealed"),
+        Column(table: Referral.schema, column: "feedback_sealed"),
     ]
 
     /// Counts sealed values per key id in every column.
