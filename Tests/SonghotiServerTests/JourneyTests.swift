@@ -58,9 +58,8 @@ struct JourneyTests {
             let id = file.id!
             #expect(try await browser.post("/cases/\(id)/events", ["kind": "call", "body": "শ্রমিক বেতনের স্লিপ আনবেন।",
                                                                   "occurred_at": Self.localNow(app)]).status == .seeOther)
-            var (headers, body) = multipart(file: EvidenceTests.png, filename: "payslip.png", contentType: "image/png", fields: ["csrf_token": browser.csrf!])
+            let (headers, body) = multipart(file: EvidenceTests.png, filename: "payslip.png", contentType: "image/png", fields: ["csrf_token": browser.csrf!])
             #expect(try await app.testing().sendRequest(.POST, "/cases/\(id)/attachments", headers: browser.headers(headers), body: body).status == .seeOther)
-            _ = (headers, body)
             #expect(try await browser.post("/cases/\(id)/referrals", ["worker_id": s.worker.id!.uuidString, "partner_id": s.partner.id!.uuidString,
                                                                      "follow_up_on": "2026-12-15"]).status == .seeOther)
             for status in ["triage", "investigation", "action"] {
@@ -95,10 +94,10 @@ struct JourneyTests {
             #expect(created.status == .created)
             let id = try created.content.decode(CasesAPIController.CaseDTO.self).id
             #expect(try await send(.POST, "/api/v1/cases/\(id)/events", #"{"kind":"note","body":"Pay slips received."}"#).status == .created)
-            var (upload, body) = multipart(file: EvidenceTests.png, filename: "payslip.png", contentType: "image/png")
+            let (multipartHeaders, body) = multipart(file: EvidenceTests.png, filename: "payslip.png", contentType: "image/png")
+            var upload = multipartHeaders
             upload.add(contentsOf: headers.filter { $0.name.lowercased() == "authorization" })
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/cases/\(id)/attachments", headers: upload, body: body).status == .created)
-            _ = body
             #expect(try await send(.POST, "/api/v1/cases/\(id)/referrals", #"{"worker_id":"\#(s.worker.id!)","partner_id":"\#(s.partner.id!)"}"#).status == .created)
             for status in ["triage", "investigation", "action"] {
                 #expect(try await send(.POST, "/api/v1/cases/\(id)/transitions", #"{"to":"\#(status)"}"#).status == .ok)
