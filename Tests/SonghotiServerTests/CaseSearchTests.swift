@@ -340,6 +340,19 @@ struct CaseClaimsTests {
             let elsewhere = try await Fixtures.user(app, role: .coordinator, office: other.id)
             let none = try await app.testing().sendRequest(.GET, "/api/v1/remedies/totals", headers: try await CaseListSetting.headers(app, elsewhere))
             #expect(try none.content.decode([RemedyTotalsAPIController.LineDTO].self).isEmpty)
+            // A worker added by mistake comes off again; one named by a remedy, or the last one, stays.
+            let mistaken = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(file.id!)/workers", headers: s.headers, body: ByteBuffer(string: #"{"worker":"\#(s.workers[2].code)"}"#))
+            #expect(mistaken.status == .created)
+            #expect(try await app.testing().sendRequest(.DELETE, "/api/v1/cases/\(file.id!)/workers/\(s.workers[2].id!)", headers: s.headers).status == .noContent)
+            _ = try await RemedyService(context: .commandLine(app)).record(.init(workerID: s.workers[1].id!.uuidString, kind: "apology", stage: "promised", onDate: "2026-11-02"),
+                                                                            on: file, principal: try s.caseworker.principal())
+            let named = try await browser.post("/cases/\(file.id!)/workers/\(s.workers[1].id!)/remove")
+            #expect(named.status == .unprocessableEntity && named.text.contains("id=\"worker-error\""))
+            let last = try await app.testing().sendRequest(.DELETE, "/api/v1/cases/\(single.id!)/workers/\(s.workers[1].id!)", headers: s.headers)
+            #expect(last.status == .unprocessableEntity)
+            #expect(try await CaseWorkerLink.query(on: app.db).filter(\.$caseID == file.id!).count() == 2)
+            #expect(try await AuditRecord.query(on: app.db).filter(\.$action == "case.worker_remove").count() == 1)
+
             let totalsPage = try await Fixtures.session(app, for: s.coordinator).get("/cases/totals")
             #expect(totalsPage.status == .ok && totalsPage.text.contains("BDT 165,000.50") && totalsPage.text.contains("BDT 40,000.00"))
         }

@@ -14,6 +14,7 @@ struct CaseEditController: RouteCollection {
         group.post(":caseID", "workers", use: addWorker)
         group.get(":caseID", "workers", ":workerID", "edit", use: claimForm)
         group.post(":caseID", "workers", ":workerID", use: saveClaim)
+        group.post(":caseID", "workers", ":workerID", "remove", use: removeWorker)
     }
 
     typealias Option = CasesWebController.Option
@@ -115,8 +116,21 @@ struct CaseEditController: RouteCollection {
         }
     }
 
+    func removeWorker(req: Request) async throws -> Response {
+        let file = try await cases.changeableCase(req)
+        let (link, worker) = try await link(req, file)
+        do {
+            try await CaseClaims(context: req.change).remove(link, from: file)
+            return req.seeOther("/cases/\(try file.requireID())?notice=worker_removed")
+        } catch let invalid as Invalid {
+            return try await req.page("case-claim", titleKey: "claims.edit_title", try claimView(req, file, link, worker, form: nil, errors: invalid.translated(req)),
+                                      status: .unprocessableEntity)
+        }
+    }
+
     struct ClaimView: Encodable {
         let id: String, reference: String, workerID: String, code: String
+        let removable: Bool
         let claim: String, owed: String
         let currencies: [Option], outcomes: [Option]
         let errors: [String: String]
@@ -137,6 +151,7 @@ struct CaseEditController: RouteCollection {
         let outcome = form?.outcome ?? link.outcome ?? ""
         return ClaimView(
             id: try file.requireID().uuidString, reference: file.reference, workerID: link.workerID.uuidString, code: worker.code,
+            removable: file.kind == CaseFile.Kind.collective.rawValue,
             claim: try form?.claim ?? claims.claimText(link), owed: form?.owed ?? link.owed?.decimalString ?? "",
             currencies: Money.minorDigits.keys.sorted().map { Option(value: $0, label: $0, selected: $0 == currency) },
             outcomes: [Option(value: "", label: req.t("cases.no_outcome"), selected: outcome.isEmpty)]

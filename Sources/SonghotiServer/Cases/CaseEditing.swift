@@ -260,6 +260,22 @@ struct CaseClaims {
         return link
     }
 
+    /// Takes a worker off a collective case (added by mistake, or not part of the claim after all). Refused when it
+    /// would leave the case without workers, or when referrals or remedies already name this worker on the case.
+    func remove(_ link: CaseWorkerLink, from file: CaseFile) async throws {
+        let db = app.db
+        let caseID = try file.requireID()
+        if try await CaseWorkerLink.query(on: db).filter(\.$caseID == caseID).count() <= 1 { throw Invalid(fields: ["worker": "claims.error.last_worker"]) }
+        let referrals = try await Referral.query(on: db).filter(\.$caseID == caseID).filter(\.$workerID == link.workerID).count()
+        let remedies = try await RemedyItem.query(on: db).filter(\.$caseID == caseID).filter(\.$workerID == link.workerID).count()
+        if referrals + remedies > 0 { throw Invalid(fields: ["worker": "claims.error.worker_in_use"]) }
+        let context = self.context
+        try await context.write { db in
+            try await link.delete(on: db)
+            try await context.audit("case.worker_remove", "case", caseID.uuidString, on: db)
+        }
+    }
+
     /// Owed money per currency over the case's workers.
     static func owed(_ links: [CaseWorkerLink]) -> [String: Int64] { Money.totals(links.compactMap(\.owed)) }
 }

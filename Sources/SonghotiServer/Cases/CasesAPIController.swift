@@ -17,6 +17,7 @@ struct CasesAPIController: RouteCollection {
         cases.get(":caseID", "workers", use: claims)
         cases.post(":caseID", "workers", use: addWorker)
         cases.patch(":caseID", "workers", ":workerID", use: updateClaim)
+        cases.delete(":caseID", "workers", ":workerID", use: removeWorker)
         cases.post(":caseID", "access", use: access)
         cases.post(":caseID", "transitions", use: transition)
         cases.get(":caseID", "events", use: events)

@@ -111,6 +111,19 @@ extension CasesAPIController {
         return ClaimDTO(worker_id: workerID, worker_code: code, claim: try claims.claimText(link), owed_minor: link.owedMinor, currency: link.owedCurrency, outcome: link.outcome)
     }
 
+    func removeWorker(req: Request) async throws -> HTTPStatus {
+        let file = try await accessible(req, .update)
+        guard let workerID = req.parameters.get("workerID", as: UUID.self),
+              let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == file.requireID()).filter(\.$workerID == workerID).first()
+        else { throw Abort(.notFound) }
+        do {
+            try await CaseClaims(context: req.change).remove(link, from: file)
+        } catch let invalid as Invalid {
+            throw ValidationFailure(errors: invalid.fieldErrors(req))
+        }
+        return .noContent
+    }
+
     struct SavedFilterDTO: Content {
         let id: UUID
         let name: String
