@@ -16,7 +16,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     case .sqlite(let path):
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: app.directory.workingDirectory))
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(url.path), sqlLogLevel: nil), as: .sqlite)
+        // A worker centre's laptop may have a slow disk that another program (a backup, an update) is busy with:
+        // wait up to 30 s for the connection instead of the driver's 10 s before failing the request.
+        app.databases.use(.sqlite(.file(url.path), connectionPoolTimeout: .seconds(30), dataEncoder: .init(), dataDecoder: .init(), sqlLogLevel: nil), as: .sqlite)
         app.dialect = SQLiteDialect()
         app.writer = WriterGate(serialises: true)
     case .postgres(let url):
