@@ -165,4 +165,16 @@ import Testing
             #expect(!error.description.isEmpty)
         }
     }
+
+    @Test func aValueIsPlacedInClearOrSealedAndReadBackFromEither() throws {
+        let cipher = FieldCipher(keyRing: .generate(now: t0))
+        let clear = try cipher.place("Owed three months", sealed: false, context: phone)
+        #expect(clear.clear == "Owed three months" && clear.sealed == nil)
+        let sealed = try cipher.place("Owed three months", sealed: true, context: phone)
+        #expect(sealed.clear == nil && sealed.sealed != nil)
+        #expect(try cipher.text(clear: sealed.clear, sealed: sealed.sealed, context: phone) == "Owed three months")
+        #expect(try cipher.text(clear: clear.clear, sealed: clear.sealed, context: phone) == "Owed three months")
+        let empty = try cipher.place("", sealed: true, context: phone)
+        #expect(empty.clear == "" && empty.sealed == nil, "empty text is never sealed")
+    }
 }

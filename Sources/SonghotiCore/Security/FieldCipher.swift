@@ -77,6 +77,19 @@ public struct FieldCipher: Sendable {
         return text
     }
 
+    /// The text of a value kept in one of two columns: in clear (`clear`) or sealed (`sealed`), whichever holds it.
+    public func text(clear: String?, sealed: Data?, context: FieldContext) throws(FieldCipherError) -> String {
+        if let sealed { return try openString(sealed, context: context) }
+        return clear ?? ""
+    }
+
+    /// Where `text` goes in such a pair of columns: sealed (the clear column emptied) when `sealed` is true,
+    /// otherwise in clear (the sealed column emptied). Empty text is never sealed.
+    public func place(_ text: String, sealed: Bool, context: FieldContext) throws -> (clear: String?, sealed: Data?) {
+        guard sealed, !text.isEmpty else { return (text, nil) }
+        return (nil, try seal(text, context: context))
+    }
+
     /// The key id a value was sealed with, or nil if it is too short to be a sealed value.
     public static func keyID(of sealed: Data) -> UInt32? {
         guard sealed.count >= overhead else { return nil }

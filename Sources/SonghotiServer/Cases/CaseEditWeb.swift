@@ -41,6 +41,12 @@ struct CaseEditController: RouteCollection {
         var assignees: [String]?
     }
 
+    /// A restricted case stays restricted for anyone who may not lift the restriction, whatever the form says
+    /// (an unchecked box is simply absent from the form).
+    static func restrictionLocked(_ file: CaseFile, _ principal: Principal, _ facts: CasePolicy.Facts) -> Bool {
+        file.restricted && !CasePolicy.decide(principal, .unrestrict, facts: facts).isAllowed
+    }
+
     private func editView(_ req: Request, _ file: CaseFile, form: EditForm?, errors: [String: String] = [:]) async throws -> EditView {
         let principal = try req.principal()
         let service = CaseService(context: req.change)
@@ -49,7 +55,7 @@ struct CaseEditController: RouteCollection {
         if let form {
             values = EditValues(summary: form.summary ?? "", employer: form.employer ?? "", country: form.country ?? "", incidentFrom: form.incident_from ?? "",
                                 incidentTo: form.incident_to ?? "", destinationCountry: form.destination_country ?? "", recruitingAgency: form.recruiting_agency ?? "",
-                                restricted: form.restricted == "on" || (file.restricted && !CasePolicy.decide(principal, .unrestrict, facts: facts).isAllowed))
+                                restricted: form.restricted == "on" || Self.restrictionLocked(file, principal, facts))
         } else {
             let employer = try await file.factoryID.asyncFlatMap { try await Factory.find($0, on: req.db)?.name } ?? ""
             values = EditValues(summary: try service.summary(of: file), employer: employer, country: file.country, incidentFrom: file.incidentFrom ?? "",
@@ -70,7 +76,7 @@ struct CaseEditController: RouteCollection {
             channels: CasesWebController.options(IntakeChannel.allCases, req, key: \.labelKey, selected: form?.channel ?? file.channel),
             urgencies: CasesWebController.options(CaseUrgency.allCases, req, key: \.labelKey, selected: form?.urgency ?? file.urgency),
             canAssign: canAssign, staff: staff,
-            restrictionLocked: file.restricted && !CasePolicy.decide(principal, .unrestrict, facts: facts).isAllowed,
+            restrictionLocked: Self.restrictionLocked(file, principal, facts),
             errors: errors)
     }
 
@@ -87,8 +93,7 @@ struct CaseEditController: RouteCollection {
         let form = try req.content.decode(EditForm.self)
         let facts = try await CaseService(context: req.change).facts(file, on: req.db)
         let canAssign = CasePolicy.decide(principal, .assign, facts: facts).isAllowed
-        // An unchecked box is absent from the form; someone who may not lift the restriction cannot lift it by omission.
-        let restricted = form.restricted == "on" || (file.restricted && !CasePolicy.decide(principal, .unrestrict, facts: facts).isAllowed)
+        let restricted = form.restricted == "on" || Self.restrictionLocked(file, principal, facts)
         let edit = CaseService.Edit(category: form.category, channel: form.channel, urgency: form.urgency, summary: form.summary, employer: form.employer ?? "",
                                     country: form.country, incidentFrom: form.incident_from ?? "", incidentTo: form.incident_to ?? "",
                                     destinationCountry: form.destination_country ?? "", recruitingAgency: form.recruiting_agency ?? "",

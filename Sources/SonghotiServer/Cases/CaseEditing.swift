@@ -27,18 +27,17 @@ extension CaseService {
         let db = app.db
         let facts = try await facts(file, on: db)
         var fields: [String: String] = [:]
-        if let category = edit.category, category != file.category {
-            let found = try await CaseCategory.find(category, on: db)
-            if found?.active != true { fields["category"] = "form.error.choose" }
-        }
+        let category = try await edit.category.asyncFlatMap { try await CaseCategory.find($0, on: db) }
+        if let wanted = edit.category, wanted != file.category, category?.active != true { fields["category"] = "form.error.choose" }
         if let channel = edit.channel, IntakeChannel(rawValue: channel) == nil { fields["channel"] = "form.error.choose" }
         if let urgency = edit.urgency, CaseUrgency(rawValue: urgency) == nil { fields["urgency"] = "form.error.choose" }
         let summary = edit.summary?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let summary, summary.isEmpty || summary.count > 20_000 { fields["summary"] = "case.error.summary" }
         let country = edit.country?.trimmingCharacters(in: .whitespaces).uppercased()
-        if let country, country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) { fields["country"] = "case.error.country" }
-        if let destination = edit.destinationCountry?.trimmingCharacters(in: .whitespaces), !destination.isEmpty,
-           destination.count != 2 || !destination.allSatisfy({ $0.isASCII && $0.isLetter }) { fields["destination_country"] = "case.error.country" }
+        if let country, !Self.isCountryCode(country) { fields["country"] = "case.error.country" }
+        if let destination = edit.destinationCountry?.trimmingCharacters(in: .whitespaces), !destination.isEmpty, !Self.isCountryCode(destination) {
+            fields["destination_country"] = "case.error.country"
+        }
         for (key, value) in [("incident_from", edit.incidentFrom), ("incident_to", edit.incidentTo)] {
             if let value, !value.isEmpty, CalendarDate.parse(value) == nil { fields[key] = "worker.error.date" }
         }
@@ -62,7 +61,7 @@ extension CaseService {
         }
         // A category that is restricted by default restricts the case; only a coordinator lifts a restriction.
         var restricted = edit.restricted ?? file.restricted
-        if let category = edit.category, try await CaseCategory.find(category, on: db)?.restrictedByDefault == true { restricted = true }
+        if category?.restrictedByDefault == true { restricted = true }
         if file.restricted && !restricted, !CasePolicy.decide(principal, .unrestrict, facts: facts).isAllowed {
             throw Abort(.forbidden, reason: "Only a coordinator lifts a case's restriction.")
         }
@@ -85,13 +84,7 @@ extension CaseService {
         let restrictionChanged = restricted != file.restricted
         file.restricted = restricted
         let cipher = app.fieldProtection.cipher
-        if restricted {
-            file.summarySealed = try cipher.seal(narrative, context: CaseFile.summaryContext(id))
-            file.summary = nil
-        } else {
-            file.summary = narrative
-            file.summarySealed = nil
-        }
+        (file.summary, file.summarySealed) = try cipher.place(narrative, sealed: restricted, context: CaseFile.summaryContext(id))
         let employer = edit.employer?.trimmingCharacters(in: .whitespacesAndNewlines)
         let caseCountry = file.country
         let context = self.context
@@ -131,59 +124,31 @@ extension CaseService {
     /// Moves every narrative of the case between clear and sealed columns: timeline entries, their earlier
     /// versions, the workers' claims, remedy notes and referral feedback (the summary is handled by the caller).
     static func reseal(caseID: UUID, restricted: Bool, cipher: FieldCipher, on db: any Database) async throws {
+        func move(_ clear: String?, _ sealed: Data?, _ context: FieldContext) throws -> (clear: String?, sealed: Data?) {
+            try cipher.place(cipher.text(clear: clear, sealed: sealed, context: context), sealed: restricted, context: context)
+        }
         for event in try await CaseEvent.query(on: db).filter(\.$caseID == caseID).all() {
             let eventID = try event.requireID()
-            if restricted, let body = event.body {
-                event.bodySealed = try cipher.seal(body, context: CaseTimeline.eventContext(eventID))
-                event.body = nil
-            } else if !restricted, let sealed = event.bodySealed {
-                event.body = try cipher.openString(sealed, context: CaseTimeline.eventContext(eventID))
-                event.bodySealed = nil
-            }
+            (event.body, event.bodySealed) = try move(event.body, event.bodySealed, CaseTimeline.eventContext(eventID))
             try await event.update(on: db)
             for revision in try await CaseEventRevision.query(on: db).filter(\.$eventID == eventID).all() {
-                let revisionID = try revision.requireID()
-                if restricted, let body = revision.body {
-                    revision.bodySealed = try cipher.seal(body, context: CaseTimeline.revisionContext(revisionID))
-                    revision.body = nil
-                } else if !restricted, let sealed = revision.bodySealed {
-                    revision.body = try cipher.openString(sealed, context: CaseTimeline.revisionContext(revisionID))
-                    revision.bodySealed = nil
-                }
+                (revision.body, revision.bodySealed) = try move(revision.body, revision.bodySealed, CaseTimeline.revisionContext(try revision.requireID()))
                 try await revision.update(on: db)
             }
         }
         for link in try await CaseWorkerLink.query(on: db).filter(\.$caseID == caseID).all() {
-            let linkID = try link.requireID()
-            if restricted, !link.claim.isEmpty {
-                link.claimSealed = try cipher.seal(link.claim, context: CaseWorkerLink.claimContext(linkID))
-                link.claim = ""
-            } else if !restricted, let sealed = link.claimSealed {
-                link.claim = try cipher.openString(sealed, context: CaseWorkerLink.claimContext(linkID))
-                link.claimSealed = nil
-            }
+            let moved = try move(link.claim, link.claimSealed, CaseWorkerLink.claimContext(try link.requireID()))
+            (link.claim, link.claimSealed) = (moved.clear ?? "", moved.sealed)
             try await link.update(on: db)
         }
         for item in try await RemedyItem.query(on: db).filter(\.$caseID == caseID).all() {
-            let itemID = try item.requireID()
-            if restricted, !item.note.isEmpty {
-                item.noteSealed = try cipher.seal(item.note, context: RemedyItem.noteContext(itemID))
-                item.note = ""
-            } else if !restricted, let sealed = item.noteSealed {
-                item.note = try cipher.openString(sealed, context: RemedyItem.noteContext(itemID))
-                item.noteSealed = nil
-            }
+            let moved = try move(item.note, item.noteSealed, RemedyItem.noteContext(try item.requireID()))
+            (item.note, item.noteSealed) = (moved.clear ?? "", moved.sealed)
             try await item.update(on: db)
         }
         for referral in try await Referral.query(on: db).filter(\.$caseID == caseID).all() {
-            let referralID = try referral.requireID()
-            if restricted, !referral.feedback.isEmpty {
-                referral.feedbackSealed = try cipher.seal(referral.feedback, context: Referral.feedbackContext(referralID))
-                referral.feedback = ""
-            } else if !restricted, let sealed = referral.feedbackSealed {
-                referral.feedback = try cipher.openString(sealed, context: Referral.feedbackContext(referralID))
-                referral.feedbackSealed = nil
-            }
+            let moved = try move(referral.feedback, referral.feedbackSealed, Referral.feedbackContext(try referral.requireID()))
+            (referral.feedback, referral.feedbackSealed) = (moved.clear ?? "", moved.sealed)
             try await referral.update(on: db)
         }
     }
@@ -202,8 +167,7 @@ struct CaseClaims {
     }
 
     func claimText(_ link: CaseWorkerLink) throws -> String {
-        if let sealed = link.claimSealed { return try app.fieldProtection.cipher.openString(sealed, context: CaseWorkerLink.claimContext(try link.requireID())) }
-        return link.claim
+        try app.fieldProtection.cipher.text(clear: link.claim, sealed: link.claimSealed, context: CaseWorkerLink.claimContext(try link.requireID()))
     }
 
     func update(_ link: CaseWorkerLink, of file: CaseFile, with input: Input) async throws {
@@ -218,14 +182,8 @@ struct CaseClaims {
         }
         if !input.outcome.isEmpty, CaseOutcome(rawValue: input.outcome) == nil { fields["outcome"] = "form.error.choose" }
         guard fields.isEmpty else { throw Invalid(fields: fields) }
-        let linkID = try link.requireID()
-        if file.restricted {
-            link.claimSealed = claim.isEmpty ? nil : try app.fieldProtection.cipher.seal(claim, context: CaseWorkerLink.claimContext(linkID))
-            link.claim = ""
-        } else {
-            link.claim = claim
-            link.claimSealed = nil
-        }
+        let placed = try app.fieldProtection.cipher.place(claim, sealed: file.restricted, context: CaseWorkerLink.claimContext(try link.requireID()))
+        (link.claim, link.claimSealed) = (placed.clear ?? "", placed.sealed)
         link.owedMinor = owed?.minorUnits
         link.owedCurrency = owed?.currency
         link.outcome = input.outcome.isEmpty ? nil : input.outcome
@@ -240,12 +198,7 @@ struct CaseClaims {
     func add(_ token: String, to file: CaseFile, principal: Principal) async throws -> CaseWorkerLink {
         let db = app.db
         guard file.kind == CaseFile.Kind.collective.rawValue else { throw Invalid(fields: ["worker": "case.error.individual"]) }
-        let trimmed = token.trimmingCharacters(in: .whitespaces)
-        let found: Worker?
-        if let id = UUID(uuidString: trimmed) { found = try await Worker.find(id, on: db) }
-        else if let number = WorkerCode.parse(trimmed) { found = try await Worker.query(on: db).filter(\.$codeNumber == number).first() }
-        else { found = nil }
-        guard let worker = found, principal.covers(office: worker.officeID) else { throw Invalid(fields: ["worker": "case.error.worker"]) }
+        guard let worker = try await Worker.find(token: token, on: db), principal.covers(office: worker.officeID) else { throw Invalid(fields: ["worker": "case.error.worker"]) }
         let caseID = try file.requireID()
         let workerID = try worker.requireID()
         if try await CaseWorkerLink.query(on: db).filter(\.$caseID == caseID).filter(\.$workerID == workerID).first() != nil {

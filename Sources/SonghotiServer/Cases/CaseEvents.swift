@@ -109,7 +109,7 @@ struct CaseTimeline {
         event.occurredAt = when
         event.authorID = principal.userID
         event.edited = false
-        if file.restricted { event.bodySealed = try cipher.seal(body, context: Self.eventContext(id)) } else { event.body = body }
+        (event.body, event.bodySealed) = try cipher.place(body, sealed: file.restricted, context: Self.eventContext(id))
         let context = self.context
         try await context.write { db in
             try await event.create(on: db)
@@ -128,13 +128,8 @@ struct CaseTimeline {
         revision.eventID = try event.requireID()
         revision.editedBy = principal.userID
         let previous = try text(of: event)
-        if file.restricted {
-            revision.bodySealed = try cipher.seal(previous, context: Self.revisionContext(revisionID))
-            event.bodySealed = try cipher.seal(body, context: Self.eventContext(try event.requireID()))
-        } else {
-            revision.body = previous
-            event.body = body
-        }
+        (revision.body, revision.bodySealed) = try cipher.place(previous, sealed: file.restricted, context: Self.revisionContext(revisionID))
+        (event.body, event.bodySealed) = try cipher.place(body, sealed: file.restricted, context: Self.eventContext(try event.requireID()))
         event.edited = true
         let context = self.context
         try await context.write { db in
@@ -146,8 +141,7 @@ struct CaseTimeline {
     }
 
     func text(of event: CaseEvent) throws -> String {
-        if let sealed = event.bodySealed { return try cipher.openString(sealed, context: Self.eventContext(try event.requireID())) }
-        return event.body ?? ""
+        try cipher.text(clear: event.body, sealed: event.bodySealed, context: Self.eventContext(try event.requireID()))
     }
 
     func entries(of file: CaseFile, on db: any Database) async throws -> [Entry] {
@@ -157,8 +151,7 @@ struct CaseTimeline {
             let id = try event.requireID()
             let revisions = event.edited ? try await CaseEventRevision.query(on: db).filter(\.$eventID == id).sort(\.$createdAt).all() : []
             let history = try revisions.map { revision in
-                if let sealed = revision.bodySealed { return try cipher.openString(sealed, context: Self.revisionContext(try revision.requireID())) }
-                return revision.body ?? ""
+                try cipher.text(clear: revision.body, sealed: revision.bodySealed, context: Self.revisionContext(try revision.requireID()))
             }
             result.append(Entry(id: id, kind: event.kind, occurredAt: event.occurredAt, body: try text(of: event), authorID: event.authorID, edited: event.edited, history: history))
         }

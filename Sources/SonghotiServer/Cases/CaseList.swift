@@ -204,6 +204,7 @@ struct CaseExport {
             let page = try await query.page(principal: principal, filter: filter, after: cursor, limit: 500)
             let ids = page.cases.compactMap(\.id)
             let links = ids.isEmpty ? [] : try await CaseWorkerLink.query(on: db).filter(\.$caseID ~~ ids).all()
+            let linksByCase = Dictionary(grouping: links, by: \.caseID)
             let workerIDs = Set(links.map(\.workerID))
             let workers = workerIDs.isEmpty ? [:] : Dictionary(try await Worker.query(on: db).filter(\.$id ~~ Array(workerIDs)).all().map { ($0.id ?? UUID(), $0) },
                                                                uniquingKeysWith: { a, _ in a })
@@ -211,7 +212,7 @@ struct CaseExport {
             let factories = factoryIDs.isEmpty ? [:] : Dictionary(try await Factory.query(on: db).filter(\.$id ~~ factoryIDs).all().map { ($0.id ?? UUID(), $0.name) },
                                                                   uniquingKeysWith: { a, _ in a })
             for file in page.cases {
-                let caseWorkers = links.filter { $0.caseID == file.id }.compactMap { workers[$0.workerID] }.sorted { $0.codeNumber < $1.codeNumber }
+                let caseWorkers = (file.id.flatMap { linksByCase[$0] } ?? []).compactMap { workers[$0.workerID] }.sorted { $0.codeNumber < $1.codeNumber }
                 var row = [file.reference, offices[file.officeID] ?? "", file.kind, file.category, file.channel, file.urgency, file.status,
                            file.restricted ? "yes" : "no", file.createdAt.map(iso.string) ?? "", iso.string(from: file.firstResponseDueAt),
                            file.factoryID.flatMap { factories[$0] } ?? "", file.country, file.destinationCountry ?? "", file.recruitingAgency ?? "",

@@ -49,6 +49,9 @@ struct CaseService {
 
     static let minimumReason = 10
 
+    /// A two-letter ISO 3166 code as typed ("BD", "my"): two ASCII letters.
+    static func isCountryCode(_ text: String) -> Bool { text.count == 2 && text.allSatisfy { $0.isASCII && $0.isLetter } }
+
     /// Records a break-glass reason (sealed) and audits it.
     func breakGlass(_ file: CaseFile, principal: Principal, reason raw: String) async throws {
         let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -68,8 +71,7 @@ struct CaseService {
     }
 
     func summary(of file: CaseFile) throws -> String {
-        if let sealed = file.summarySealed { return try app.fieldProtection.cipher.openString(sealed, context: CaseFile.summaryContext(try file.requireID())) }
-        return file.summary ?? ""
+        try app.fieldProtection.cipher.text(clear: file.summary, sealed: file.summarySealed, context: CaseFile.summaryContext(try file.requireID()))
     }
 
     // MARK: Opening a case
@@ -87,17 +89,14 @@ struct CaseService {
         let summary = input.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         if summary.isEmpty || summary.count > 20_000 { fields["summary"] = "case.error.summary" }
         let country = input.country.trimmingCharacters(in: .whitespaces).uppercased()
-        if country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) { fields["country"] = "case.error.country" }
+        if !Self.isCountryCode(country) { fields["country"] = "case.error.country" }
         for (key, value) in [("incident_from", input.incidentFrom), ("incident_to", input.incidentTo)] where !value.isEmpty && CalendarDate.parse(value) == nil {
             fields[key] = "worker.error.date"
         }
         if !input.incidentFrom.isEmpty, !input.incidentTo.isEmpty, input.incidentTo < input.incidentFrom { fields["incident_to"] = "case.error.date_order" }
         var workers: [Worker] = []
         for token in input.workers.map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }) {
-            let found: Worker?
-            if let id = UUID(uuidString: token) { found = try await Worker.find(id, on: db) }
-            else if let number = WorkerCode.parse(token) { found = try await Worker.query(on: db).filter(\.$codeNumber == number).first() }
-            else { found = nil }
+            let found = try await Worker.find(token: token, on: db)
             guard let found, principal.covers(office: found.officeID) else { fields["workers"] = "case.error.worker"; continue }
             if !workers.contains(where: { $0.id == found.id }) { workers.append(found) }
         }
@@ -115,11 +114,7 @@ struct CaseService {
         file.urgency = urgency.rawValue
         file.status = CaseStatus.new.rawValue
         file.restricted = input.restricted || category.restrictedByDefault
-        if file.restricted {
-            file.summarySealed = try app.fieldProtection.cipher.seal(summary, context: CaseFile.summaryContext(id))
-        } else {
-            file.summary = summary
-        }
+        (file.summary, file.summarySealed) = try app.fieldProtection.cipher.place(summary, sealed: file.restricted, context: CaseFile.summaryContext(id))
         file.incidentFrom = input.incidentFrom.isEmpty ? nil : input.incidentFrom
         file.incidentTo = input.incidentTo.isEmpty ? nil : input.incidentTo
         file.country = country

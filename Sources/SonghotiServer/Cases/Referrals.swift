@@ -48,8 +48,7 @@ final class Referral: Model, @unchecked Sendable {
     static func feedbackContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "feedback_sealed", rowID: id.uuidString) }
 
     func feedbackText(_ cipher: FieldCipher) throws -> String {
-        if let feedbackSealed { return try cipher.openString(feedbackSealed, context: Self.feedbackContext(try requireID())) }
-        return feedback
+        try cipher.text(clear: feedback, sealed: feedbackSealed, context: Self.feedbackContext(try requireID()))
     }
 }
 
@@ -153,14 +152,9 @@ struct ReferralService {
         guard let status = Referral.Status(rawValue: raw) else { throw Invalid(fields: ["status": "form.error.choose"]) }
         guard feedback.count <= 5000 else { throw Invalid(fields: ["feedback": "form.error.too_long"]) }
         referral.status = status.rawValue
-        let text = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
-        if file.restricted, !text.isEmpty {
-            referral.feedbackSealed = try context.app.fieldProtection.cipher.seal(text, context: Referral.feedbackContext(try referral.requireID()))
-            referral.feedback = ""
-        } else {
-            referral.feedback = text
-            referral.feedbackSealed = nil
-        }
+        let placed = try context.app.fieldProtection.cipher.place(feedback.trimmingCharacters(in: .whitespacesAndNewlines), sealed: file.restricted,
+                                                                  context: Referral.feedbackContext(try referral.requireID()))
+        (referral.feedback, referral.feedbackSealed) = (placed.clear ?? "", placed.sealed)
         let context = self.context
         try await context.write { db in
             try await referral.update(on: db)

@@ -39,8 +39,7 @@ final class RemedyItem: Model, @unchecked Sendable {
     static func noteContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "note_sealed", rowID: id.uuidString) }
 
     func noteText(_ cipher: FieldCipher) throws -> String {
-        if let noteSealed { return try cipher.openString(noteSealed, context: Self.noteContext(try requireID())) }
-        return note
+        try cipher.text(clear: note, sealed: noteSealed, context: Self.noteContext(try requireID()))
     }
 }
 
@@ -122,13 +121,9 @@ struct RemedyService {
         item.currency = money?.currency
         item.onDate = input.onDate
         item.confirmed = input.confirmed
-        let note = input.note.trimmingCharacters(in: .whitespacesAndNewlines)
-        if file.restricted, !note.isEmpty {
-            item.noteSealed = try context.app.fieldProtection.cipher.seal(note, context: RemedyItem.noteContext(itemID))
-            item.note = ""
-        } else {
-            item.note = note
-        }
+        let placed = try context.app.fieldProtection.cipher.place(input.note.trimmingCharacters(in: .whitespacesAndNewlines), sealed: file.restricted,
+                                                                  context: RemedyItem.noteContext(itemID))
+        (item.note, item.noteSealed) = (placed.clear ?? "", placed.sealed)
         item.createdBy = principal.userID
         let context = self.context
         try await context.write { db in

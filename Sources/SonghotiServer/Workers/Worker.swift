@@ -40,6 +40,14 @@ final class Worker: Model, @unchecked Sendable {
     var code: String { WorkerCode.format(codeNumber) }
 
     static let sealedColumns = ["full_name", "phone", "national_id", "address", "birth_date"]
+
+    /// The worker a form or API body names, by id or by code ("W-00012").
+    static func find(token raw: String, on db: any Database) async throws -> Worker? {
+        let token = raw.trimmingCharacters(in: .whitespaces)
+        if let id = UUID(uuidString: token) { return try await find(id, on: db) }
+        if let number = WorkerCode.parse(token) { return try await query(on: db).filter(\.$codeNumber == number).first() }
+        return nil
+    }
     static let phonePurpose = "worker.phone"
     static let nationalIDPurpose = "worker.national_id"
 }
