@@ -18,7 +18,9 @@ struct RoutePolicyTests {
 
     static let admins: Set<Role> = [.administrator]
     static let caseHandlers: Set<Role> = [.caseworker, .coordinator]
-    static let table: [String: Access] = [
+    static let ledgerReaders: Set<Role> = [.coordinator, .programmeOfficer, .administrator]
+    static let table: [String: Access] = coreTable.merging(supplyChainTable) { first, _ in first }
+    static let coreTable: [String: Access] = [
         "GET /healthz": .publicRoute,
         "GET /readyz": .publicRoute,
         "GET /login": .publicRoute,
@@ -134,6 +136,75 @@ struct RoutePolicyTests {
         "PATCH /api/v1/offices/:officeID": .roles(admins),
     ]
 
+    static let supplyChainTable: [String: Access] = [
+        // Supply chain: registry, imports, escalations, ledger (SupplyChainPolicy).
+        "GET /factories": .everyone,
+        "GET /factories/new": .roles(caseHandlers),
+        "POST /factories": .roles(caseHandlers),
+        "GET /factories/:factoryID": .everyone,
+        "GET /factories/:factoryID/edit": .roles(caseHandlers),
+        "POST /factories/:factoryID": .roles(caseHandlers),
+        "POST /factories/:factoryID/links": .roles(caseHandlers),
+        "POST /factories/:factoryID/merge": .roles([.coordinator]),
+        "POST /factory-merges/:mergeID/undo": .roles([.coordinator]),
+        "GET /brands": .everyone,
+        "GET /brands/new": .roles(caseHandlers),
+        "POST /brands": .roles(caseHandlers),
+        "GET /brands/:brandID": .everyone,
+        "GET /brands/:brandID/edit": .roles(caseHandlers),
+        "POST /brands/:brandID": .roles(caseHandlers),
+        "POST /brands/:brandID/commitments": .roles(caseHandlers),
+        "GET /imports": .everyone,
+        "POST /imports": .roles(caseHandlers),
+        "GET /imports/review": .everyone,
+        "GET /imports/rows/:rowID": .everyone,
+        "POST /imports/rows/:rowID": .roles(caseHandlers),
+        "GET /imports/:importID": .everyone,
+        "GET /cases/:caseID/escalations/new": .roles(caseHandlers),
+        "POST /cases/:caseID/escalations": .roles(caseHandlers),
+        "GET /escalations/:escalationID": .everyone,
+        "POST /escalations/:escalationID/responses": .roles(caseHandlers),
+        "GET /admin/letters": .roles([.coordinator, .administrator]),
+        "POST /admin/letters": .roles([.coordinator, .administrator]),
+        "GET /ledger": .roles(ledgerReaders),
+        "GET /ledger/export.csv": .roles(ledgerReaders),
+        "GET /api/v1/factories": .everyone,
+        "POST /api/v1/factories": .roles(caseHandlers),
+        "GET /api/v1/factories/:factoryID": .everyone,
+        "PATCH /api/v1/factories/:factoryID": .roles(caseHandlers),
+        "POST /api/v1/factories/:factoryID/merge": .roles([.coordinator]),
+        "POST /api/v1/factory-merges/:mergeID/undo": .roles([.coordinator]),
+        "GET /api/v1/brands": .everyone,
+        "POST /api/v1/brands": .roles(caseHandlers),
+        "GET /api/v1/brands/:brandID": .everyone,
+        "PATCH /api/v1/brands/:brandID": .roles(caseHandlers),
+        "POST /api/v1/brands/:brandID/commitments": .roles(caseHandlers),
+        "GET /api/v1/sourcing-links": .everyone,
+        "POST /api/v1/sourcing-links": .roles(caseHandlers),
+        "POST /api/v1/supplier-imports": .roles(caseHandlers),
+        "GET /api/v1/supplier-imports/review": .everyone,
+        "POST /api/v1/supplier-imports/rows/:rowID": .roles(caseHandlers),
+        "GET /api/v1/supplier-imports/:importID": .everyone,
+        "GET /api/v1/cases/:caseID/escalations": .everyone,
+        "POST /api/v1/cases/:caseID/escalations": .roles(caseHandlers),
+        "GET /api/v1/escalations/overdue": .everyone,
+        "GET /api/v1/escalations/:escalationID": .everyone,
+        "POST /api/v1/escalations/:escalationID/responses": .roles(caseHandlers),
+        "GET /api/v1/ledger": .roles(ledgerReaders),
+        "GET /api/v1/ledger/export": .roles(ledgerReaders),
+        "GET /api/v1/letter-templates": .roles(caseHandlers),
+        "PUT /api/v1/letter-templates/:language": .roles([.coordinator, .administrator]),
+    ]
+
+    /// Unknown ids for the supply-chain routes (allowed roles then get 404, denied roles 403).
+    static func supplyChainParameters(in path: String) -> String {
+        var path = path
+        for name in [":factoryID", ":brandID", ":importID", ":rowID", ":escalationID", ":mergeID"] {
+            path = path.replacingOccurrences(of: name, with: UUID().uuidString)
+        }
+        return path.replacingOccurrences(of: ":language", with: "en")
+    }
+
     static func key(_ route: Route) -> String {
         "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
     }
@@ -162,7 +233,7 @@ struct RoutePolicyTests {
             let consent = try await WorkerService(context: .commandLine(app)).recordConsent(
                 .init(purpose: "statistics", partner: "", givenOn: "2026-01-01", method: "verbal"), for: worker, principal: try intake.principal())
             func concrete(_ path: String) -> String {
-                path.replacingOccurrences(of: ":officeID", with: office.id!.uuidString)
+                let replaced = path.replacingOccurrences(of: ":officeID", with: office.id!.uuidString)
                     .replacingOccurrences(of: ":userID", with: target.id!.uuidString)
                     .replacingOccurrences(of: ":tokenID", with: tokenRow.id!.uuidString)
                     .replacingOccurrences(of: ":token", with: "no-such-token")
@@ -174,6 +245,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":attachmentID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":taskID", with: task.id!.uuidString)
                     .replacingOccurrences(of: ":filterID", with: UUID().uuidString)
+                return Self.supplyChainParameters(in: replaced)
             }
             _ = token
             for role in Role.allCases {
@@ -218,7 +290,7 @@ struct RoutePolicyTests {
             for route in app.routes.all {
                 let key = Self.key(route)
                 guard Self.table[key] != .publicRoute else { continue }
-                let path = "/" + route.path.map(\.description).joined(separator: "/")
+                var path = "/" + route.path.map(\.description).joined(separator: "/")
                     .replacingOccurrences(of: ":officeID", with: office.id!.uuidString)
                     .replacingOccurrences(of: ":userID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":tokenID", with: UUID().uuidString)
@@ -228,6 +300,7 @@ struct RoutePolicyTests {
                     .replacingOccurrences(of: ":eventID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":referralID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":attachmentID", with: UUID().uuidString)
+                path = Self.supplyChainParameters(in: path)
                 if path.hasPrefix("/api/") {
                     let response = try await app.testing().sendRequest(route.method, path)
                     #expect(response.status == .unauthorized, "\(key)")

@@ -98,15 +98,15 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/cases/{caseID}/attachments", summary: "Upload evidence (multipart/form-data, one part named file; JPEG, PNG, PDF or audio, at most 20 MB, recognised by content). Stored encrypted on disk; SHA-256, uploader and time recorded", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "Upload", responseStatus: 201, responseSchema: "Attachment"),
         Operation(method: "get", path: "/api/v1/tasks", summary: "Open tasks assigned to the caller (assignee=me), soonest first; include_done=true adds finished ones", tag: "tasks",
                   parameters: [queryParameter("assignee", "only 'me'"), queryParameter("include_done", "true or false")], responseSchema: "TaskList"),
-    ]
+    ] + supplyChainOperations
 
     static func queryParameter(_ name: String, _ description: String) -> JSONValue {
         .object([("name", .string(name)), ("in", .string("query")), ("description", .string(description)), ("schema", .object([("type", .string("string"))]))])
     }
 
-    private static func schemaRef(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
-    private static func type(_ t: String, _ extra: [(String, JSONValue)] = []) -> JSONValue { .object([("type", .string(t))] + extra) }
-    private static func nullable(_ t: String, _ extra: [(String, JSONValue)] = []) -> JSONValue {
+    static func schemaRef(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
+    static func type(_ t: String, _ extra: [(String, JSONValue)] = []) -> JSONValue { .object([("type", .string(t))] + extra) }
+    static func nullable(_ t: String, _ extra: [(String, JSONValue)] = []) -> JSONValue {
         .object([("type", .array([.string(t), .string("null")]))] + extra)
     }
     private static let roles: JSONValue = .array(["administrator", "coordinator", "caseworker", "programme_officer", "viewer"].map(JSONValue.string))
@@ -122,7 +122,7 @@ enum OpenAPIDocument {
     private static let eventKinds: JSONValue = .array(CaseEvent.Kind.allCases.map { .string($0.rawValue) })
     private static let kinds: JSONValue = .array(Office.Kind.allCases.map { .string($0.rawValue) })
 
-    private static func object(_ properties: [(String, JSONValue)], required: [String]) -> JSONValue {
+    static func object(_ properties: [(String, JSONValue)], required: [String]) -> JSONValue {
         .object([("type", .string("object")), ("properties", .object(properties)), ("required", .array(required.map(JSONValue.string))), ("additionalProperties", .bool(false))])
     }
 
@@ -307,7 +307,7 @@ enum OpenAPIDocument {
                 ("detail", type("string")),
                 ("errors", .object([("type", .string("array")), ("items", object([("field", type("string")), ("message", type("string"))], required: ["field", "message"]))])),
             ], required: ["type", "title", "status"])),
-        ]
+        ] + supplyChainSchemas
     }
 
     static var document: JSONValue {
@@ -329,7 +329,7 @@ enum OpenAPIDocument {
             ]
             if !operation.parameters.isEmpty { body.append(("parameters", .array(operation.parameters))) }
             if let request = operation.requestSchema {
-                let media = request == "Upload" ? "multipart/form-data" : "application/json"
+                let media = request == "Upload" ? "multipart/form-data" : request == "CSV" ? "text/csv" : "application/json"
                 body.append(("requestBody", .object([("required", .bool(true)), ("content", .object([(media, .object([("schema", schemaRef(request))]))]))])))
             }
             if operation.path == "/api/v1/openapi.json" { body.append(("security", .array([]))) }

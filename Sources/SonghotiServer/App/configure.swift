@@ -39,6 +39,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateAttachments())
     app.migrations.add(CreateTasks())
     app.migrations.add(CreateCaseSearch(dialect: app.dialect))
+    app.migrations.add(CreateSupplyChain())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -84,6 +85,11 @@ func routes(_ app: Application) throws {
     try staff.register(collection: CaseEditController())
     try staff.register(collection: PartnersWebController())
     try staff.register(collection: MyWorkController())
+    try staff.register(collection: FactoriesWebController())
+    try staff.register(collection: BrandsWebController())
+    try staff.register(collection: ImportsWebController())
+    try staff.register(collection: EscalationsWebController())
+    try staff.register(collection: LedgerWebController())
 
     let api = app.grouped("api", "v1")
     api.get("openapi.json") { try OpenAPIDocument.response($0) }
@@ -94,6 +100,7 @@ func routes(_ app: Application) throws {
     try authenticated.register(collection: CasesAPIController())
     try authenticated.register(collection: TasksAPIController())
     try authenticated.register(collection: RemedyTotalsAPIController())
+    try authenticated.register(collection: SupplyChainAPIController())
 }
 
 /// Work every command that touches data does first: the dialect's preparation, then the key ring check.

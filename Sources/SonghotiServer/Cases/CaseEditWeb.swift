@@ -137,11 +137,11 @@ struct CaseEditController: RouteCollection {
         let id: String, reference: String, workerID: String, code: String
         let removable: Bool
         let claim: String, owed: String
-        let currencies: [Option], outcomes: [Option]
+        let currencies: [Option], outcomes: [Option], components: [Option]
         let errors: [String: String]
     }
 
-    struct ClaimForm: Content { var claim: String?, owed: String?, currency: String?, outcome: String? }
+    struct ClaimForm: Content { var claim: String?, owed: String?, currency: String?, outcome: String?, component: String? }
 
     private func link(_ req: Request, _ file: CaseFile) async throws -> (CaseWorkerLink, Worker) {
         guard let workerID = req.parameters.get("workerID", as: UUID.self),
@@ -154,6 +154,7 @@ struct CaseEditController: RouteCollection {
         let claims = CaseClaims(context: req.change)
         let currency = form?.currency ?? link.owedCurrency ?? (file.country == "KH" ? "USD" : "BDT")
         let outcome = form?.outcome ?? link.outcome ?? ""
+        let component = form?.component ?? link.owedComponent ?? OwedComponent.wages.rawValue
         return ClaimView(
             id: try file.requireID().uuidString, reference: file.reference, workerID: link.workerID.uuidString, code: worker.code,
             removable: file.kind == CaseFile.Kind.collective.rawValue,
@@ -161,6 +162,7 @@ struct CaseEditController: RouteCollection {
             currencies: Money.minorDigits.keys.sorted().map { Option(value: $0, label: $0, selected: $0 == currency) },
             outcomes: [Option(value: "", label: req.t("cases.no_outcome"), selected: outcome.isEmpty)]
                 + CasesWebController.options(CaseOutcome.allCases, req, key: \.labelKey, selected: outcome),
+            components: CasesWebController.options(OwedComponent.allCases, req, key: \.labelKey, selected: component),
             errors: errors)
     }
 
@@ -174,7 +176,8 @@ struct CaseEditController: RouteCollection {
         let file = try await cases.changeableCase(req)
         let (link, worker) = try await link(req, file)
         let form = try req.content.decode(ClaimForm.self)
-        let input = CaseClaims.Input(claim: form.claim ?? "", owed: form.owed ?? "", currency: form.currency ?? "BDT", outcome: form.outcome ?? "")
+        let input = CaseClaims.Input(claim: form.claim ?? "", owed: form.owed ?? "", currency: form.currency ?? "BDT", outcome: form.outcome ?? "",
+                                     component: form.component ?? OwedComponent.wages.rawValue)
         do {
             try await CaseClaims(context: req.change).update(link, of: file, with: input)
             return req.seeOther("/cases/\(try file.requireID())?notice=claim_saved")

@@ -164,6 +164,8 @@ struct CaseClaims {
         var owed = ""
         var currency = "BDT"
         var outcome = ""
+        /// `OwedComponent` raw value: what the owed amount is for.
+        var component = OwedComponent.wages.rawValue
     }
 
     func claimText(_ link: CaseWorkerLink) throws -> String {
@@ -181,11 +183,13 @@ struct CaseClaims {
             }
         }
         if !input.outcome.isEmpty, CaseOutcome(rawValue: input.outcome) == nil { fields["outcome"] = "form.error.choose" }
+        if OwedComponent(rawValue: input.component) == nil { fields["component"] = "form.error.choose" }
         guard fields.isEmpty else { throw Invalid(fields: fields) }
         let placed = try app.fieldProtection.cipher.place(claim, sealed: file.restricted, context: CaseWorkerLink.claimContext(try link.requireID()))
         (link.claim, link.claimSealed) = (placed.clear ?? "", placed.sealed)
         link.owedMinor = owed?.minorUnits
         link.owedCurrency = owed?.currency
+        link.owedComponent = input.component
         link.outcome = input.outcome.isEmpty ? nil : input.outcome
         let context = self.context
         try await context.write { db in

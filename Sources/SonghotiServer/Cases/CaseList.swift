@@ -246,11 +246,11 @@ struct CaseExport {
         return table
     }
 
-    static func response(_ table: CSVTable, req: Request) -> Response {
+    static func response(_ table: CSVTable, req: Request, name: String = "cases") -> Response {
         let stamp = CalendarDate.today(in: req.application.songhotiSettings.timeZone)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"songhoti-cases-\(stamp).csv\"")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"songhoti-\(name)-\(stamp).csv\"")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return Response(status: .ok, headers: headers, body: .init(data: Data(table.data)))
     }

@@ -53,6 +53,8 @@ final class CaseWorkerLink: Model, @unchecked Sendable {
     /// What the worker is owed, as recorded by the caseworker (the entitlements calculator will propose it).
     @OptionalField(key: "owed_minor") var owedMinor: Int64?
     @OptionalField(key: "owed_currency") var owedCurrency: String?
+    /// What the owed amount is for (`OwedComponent`): wages, overtime, severance … (the wage-theft ledger groups by it).
+    @OptionalField(key: "owed_component") var owedComponent: String?
     /// This worker's own outcome (a collective case can end differently for each worker).
     @OptionalField(key: "outcome") var outcome: String?
     init() {}

@@ -45,6 +45,8 @@ extension CasesAPIController {
         let claim: String
         let owed_minor: Int64?
         let currency: String?
+        /// What the owed amount is for: wages, overtime, severance, leave, bonus, benefits, other.
+        let owed_component: String?
         let outcome: String?
     }
 
@@ -64,7 +66,7 @@ extension CasesAPIController {
         for link in links {
             let code = try await Worker.find(link.workerID, on: req.db)?.code ?? ""
             items.append(ClaimDTO(worker_id: link.workerID, worker_code: code, claim: try claims.claimText(link), owed_minor: link.owedMinor,
-                                  currency: link.owedCurrency, outcome: link.outcome))
+                                  currency: link.owedCurrency, owed_component: link.owedComponent, outcome: link.outcome))
         }
         return ClaimsDTO(items: items.sorted { $0.worker_code < $1.worker_code }, owed: CaseClaims.owed(links))
     }
@@ -77,7 +79,7 @@ extension CasesAPIController {
         do {
             let link = try await CaseClaims(context: req.change).add(body.worker, to: file, principal: try req.principal())
             let code = try await Worker.find(link.workerID, on: req.db)?.code ?? ""
-            return try await req.created(ClaimDTO(worker_id: link.workerID, worker_code: code, claim: "", owed_minor: nil, currency: nil, outcome: nil),
+            return try await req.created(ClaimDTO(worker_id: link.workerID, worker_code: code, claim: "", owed_minor: nil, currency: nil, owed_component: nil, outcome: nil),
                                          at: "/api/v1/cases/\(try file.requireID())/workers")
         } catch let invalid as Invalid {
             throw ValidationFailure(errors: invalid.fieldErrors(req))
@@ -89,6 +91,8 @@ extension CasesAPIController {
         /// A decimal string such as "45000.00"; empty clears it.
         var owed: String?
         var currency: String?
+        /// wages, overtime, severance, leave, bonus, benefits or other (default wages).
+        var owed_component: String?
         var outcome: String?
     }
 
@@ -101,14 +105,16 @@ extension CasesAPIController {
         let claims = CaseClaims(context: req.change)
         let input = CaseClaims.Input(claim: try body.claim ?? claims.claimText(link),
                                      owed: body.owed ?? link.owed?.decimalString ?? "", currency: body.currency ?? link.owedCurrency ?? "BDT",
-                                     outcome: body.outcome ?? link.outcome ?? "")
+                                     outcome: body.outcome ?? link.outcome ?? "",
+                                     component: body.owed_component ?? link.owedComponent ?? OwedComponent.wages.rawValue)
         do {
             try await claims.update(link, of: file, with: input)
         } catch let invalid as Invalid {
             throw ValidationFailure(errors: invalid.fieldErrors(req))
         }
         let code = try await Worker.find(workerID, on: req.db)?.code ?? ""
-        return ClaimDTO(worker_id: workerID, worker_code: code, claim: try claims.claimText(link), owed_minor: link.owedMinor, currency: link.owedCurrency, outcome: link.outcome)
+        return ClaimDTO(worker_id: workerID, worker_code: code, claim: try claims.claimText(link), owed_minor: link.owedMinor, currency: link.owedCurrency,
+                        owed_component: link.owedComponent, outcome: link.outcome)
     }
 
     func removeWorker(req: Request) async throws -> HTTPStatus {

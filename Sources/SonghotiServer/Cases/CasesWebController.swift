@@ -151,6 +151,9 @@ struct CasesWebController: RouteCollection {
         let isCollective: Bool
         let canEdit: Bool
         let factoryID: String?
+        let escalations: [SupplyChainWeb.EscalationRow]
+        let hasEscalations: Bool
+        let canEscalate: Bool
     }
     struct AttachmentRow: Encodable { let id: String; let name: String; let type: String; let size: String; let sha256: String; let by: String; let when: String }
     struct RemedyRow: Encodable { let kind: String; let stage: String; let amount: String?; let date: String; let worker: String; let confirmed: String; let note: String }
@@ -185,7 +188,11 @@ struct CasesWebController: RouteCollection {
         for assignee in try await CaseAssignee.query(on: req.db).filter(\.$caseID == id).all() {
             if let user = try await User.find(assignee.userID, on: req.db) { assigneeNames.append(user.displayName) }
         }
-        let employer = try await file.factoryID.asyncFlatMap { try await Factory.find($0, on: req.db)?.name }
+        let liveFactory = try await file.factoryID.asyncFlatMap { try await FactoryService.live($0, on: req.db) }
+        let liveFactoryID = liveFactory?.id
+        let employer = liveFactory?.name
+        let escalationRows = try await SupplyChainWeb.escalationRows(
+            try await Escalation.query(on: req.db).filter(\.$caseID == id).sort(\.$sentOn).all(), cases: [id: file], req)
         let office = try await Office.find(file.officeID, on: req.db)?.name ?? ""
         var accesses: [AccessRow] = []
         if file.restricted, try await service.verdict(file, .update, principal: principal, on: req.db) == .allow || principal.role == .coordinator {
@@ -260,7 +267,9 @@ struct CasesWebController: RouteCollection {
             today: CalendarDate.today(in: req.application.songhotiSettings.timeZone),
             attachments: attachments, hasAttachments: !attachments.isEmpty,
             claims: claims, owed: lines(CaseClaims.owed(links)), assignees: assigneeNames.sorted(), isCollective: file.kind == CaseFile.Kind.collective.rawValue,
-            canEdit: canTransition, factoryID: file.factoryID?.uuidString)
+            canEdit: canTransition, factoryID: liveFactoryID?.uuidString,
+            escalations: escalationRows, hasEscalations: !escalationRows.isEmpty,
+            canEscalate: canTransition && SupplyChainPolicy.decide(principal, .escalate).isAllowed)
         return try await req.page("case", titleKey: "cases.detail_title", view, status: status)
     }
 

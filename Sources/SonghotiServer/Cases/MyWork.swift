@@ -89,15 +89,26 @@ struct MyWorkController: RouteCollection {
         let coordinating: Bool
         let queue: WorkQueue
         let hasNew: Bool, hasPastTarget: Bool, hasQuiet: Bool, hasTasks: Bool, hasReferrals: Bool
+        /// Letters to brands past their response deadline with no answer (coordinators).
+        let overdueEscalations: [WorkQueue.CaseItem]
+        let hasEscalations: Bool
     }
 
     func work(req: Request) async throws -> Response {
         let principal = try req.principal()
         guard [.caseworker, .coordinator].contains(principal.role) else { try req.authorize(.deny("my work is for case handlers")); throw Abort(.forbidden) }
         let queue = try await WorkQueue.build(for: principal, req: req)
+        var escalations: [WorkQueue.CaseItem] = []
+        if principal.role == .coordinator {
+            let today = CalendarDate.today(in: req.application.songhotiSettings.timeZone)
+            escalations = try await EscalationService.overdue(for: principal, today: today, context: req.change).map { escalation, file, brand in
+                WorkQueue.CaseItem(id: escalation.id!.uuidString, reference: file.reference, detail: req.t("work.escalation_detail", brand.name, escalation.deadline))
+            }
+        }
         return try await req.page("work", titleKey: "work.title", WorkView(
             coordinating: principal.role == .coordinator, queue: queue, hasNew: !queue.newCases.isEmpty, hasPastTarget: !queue.pastTarget.isEmpty,
-            hasQuiet: !queue.quiet.isEmpty, hasTasks: !queue.tasks.isEmpty, hasReferrals: !queue.overdueReferrals.isEmpty))
+            hasQuiet: !queue.quiet.isEmpty, hasTasks: !queue.tasks.isEmpty, hasReferrals: !queue.overdueReferrals.isEmpty,
+            overdueEscalations: escalations, hasEscalations: !escalations.isEmpty))
     }
 
     func addTask(req: Request) async throws -> Response {

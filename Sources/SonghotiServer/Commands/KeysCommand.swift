@@ -114,4 +114,5 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(BenchCommand(), as: "bench")
+    app.asyncCommands.use(ImportCommand(), as: "import")
 }

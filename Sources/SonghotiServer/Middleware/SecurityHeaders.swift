@@ -48,13 +48,14 @@ struct RequestLog: AsyncMiddleware {
 /// (Vapor's own limit applies while streaming a body in; this also covers bodies that arrived whole.)
 struct BodyLimit: AsyncMiddleware {
     let maximumBytes: Int
-    /// The larger limit for evidence uploads (paths ending in /attachments).
+    /// The larger limit for evidence uploads (paths ending in /attachments) and supplier lists (/imports, /supplier-imports).
     let uploadBytes: Int
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let declared = req.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         let received = req.body.data?.readableBytes ?? 0
-        let limit = req.method == .POST && req.url.path.hasSuffix("/attachments") ? uploadBytes : maximumBytes
+        let upload = req.url.path.hasSuffix("/attachments") || req.url.path == "/imports" || req.url.path == "/api/v1/supplier-imports"
+        let limit = req.method == .POST && upload ? uploadBytes : maximumBytes
         if max(declared, received) > limit {
             throw Abort(.payloadTooLarge, reason: "The request body is larger than \(limit / 1024) KB.")
         }

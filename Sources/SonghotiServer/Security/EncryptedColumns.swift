@@ -24,6 +24,7 @@ enum EncryptedColumns {
         Column(table: CaseWorkerLink.schema, column: "claim_sealed"),
         Column(table: RemedyItem.schema, column: "note_sealed"),
         Column(table: Referral.schema, column: "feedback_sealed"),
+        Column(table: Escalation.schema, column: "letter_sealed"),
     ]
 
     /// Counts sealed values per key id in every column.

@@ -61,6 +61,9 @@ extension Request {
         if [.caseworker, .coordinator].contains(principal.role) { links.append(("/work", "nav.work")) }
         links.append(("/cases", "nav.cases"))
         if WorkerPolicy.decide(principal, .list).isAllowed { links.append(("/workers", "nav.workers")) }
+        links.append(("/factories", "nav.factories"))
+        links.append(("/brands", "nav.brands"))
+        if SupplyChainPolicy.decide(principal, .viewLedger).isAllowed { links.append(("/ledger", "nav.ledger")) }
         links.append(("/partners", "nav.partners"))
         if UserPolicy.decide(principal, .list).isAllowed { links.append(("/admin/users", "nav.users")) }
         if OfficePolicy.decide(principal, .create).isAllowed || principal.role == .administrator {
@@ -70,6 +73,7 @@ extension Request {
             links.append(("/admin/security", "nav.security"))
             links.append(("/admin/audit", "nav.audit"))
         }
+        if SupplyChainPolicy.decide(principal, .manageTemplates).isAllowed { links.append(("/admin/letters", "nav.letters")) }
         links.append(("/account", "nav.account"))
         let path = url.path
         return links.map { href, key in
