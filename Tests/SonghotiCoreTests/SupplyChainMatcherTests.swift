@@ -107,3 +107,21 @@ struct SupplyChainMatcherTests {
         #expect(bengali.nameScore == 1)
     }
 }
+
+@Suite("Match evaluation arithmetic")
+struct MatchEvaluationTests {
+    @Test func countsAndRatios() {
+        let same = MatchEvaluation.Pair(isMatch: true, nameA: "Epyllion Style Ltd.", addressA: "Mulaid, Sreepur, Gazipur", countryA: "bd",
+                                        nameB: "Eypllion Style Ltd.", addressB: "Mulaid, Sreepur, Gazipur", countryB: "bd")
+        let units = MatchEvaluation.Pair(isMatch: false, nameA: "Jeans Knit Unit 3", addressA: "Plot 5, Ashulia", countryA: "bd",
+                                         nameB: "Jeans Knit Unit 4", addressB: "Plot 5, Ashulia", countryB: "bd")
+        let crossCountry = MatchEvaluation.Pair(isMatch: true, nameA: "Felix", addressA: "Tunis", countryA: "tn", nameB: "Felix", addressB: "Tunis", countryB: "dz")
+        let automatic = MatchEvaluation([same, units, crossCountry], threshold: MatchThresholds.standard.automatic, automatic: true)
+        #expect(automatic.truePositives == 1 && automatic.falsePositives == 0 && automatic.falseNegatives == 1)
+        #expect(automatic.precision == 1 && automatic.recall == 0.5)
+        #expect(abs(automatic.f1 - 2.0 / 3.0) < 1e-9)
+        // At the review threshold the unit pair is put forward for a person to look at.
+        let review = MatchEvaluation([same, units, crossCountry], threshold: MatchThresholds.standard.review, automatic: false)
+        #expect(review.falsePositives == 1)
+    }
+}

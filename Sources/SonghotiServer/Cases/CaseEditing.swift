@@ -110,12 +110,21 @@ extension CaseService {
 
     /// The factory record for an employer name, created if new (matching ignores case and punctuation).
     static func factory(named name: String, country: String, context: ChangeContext, on db: any Database) async throws -> UUID? {
+        // The registry's own comparison form: a factory already known under this name or another of its names
+        // (in the same country, after merges) is reused; otherwise a new record is made for the registry to enrich.
         let key = Factory.normalise(name)
-        if let existing = try await Factory.query(on: db).filter(\.$normalisedName == key).filter(\.$country == country).first() { return existing.id }
+        if let existing = try await Factory.query(on: db).filter(\.$normalisedName == key).filter(\.$country == country).first(),
+           let live = try await FactoryService.live(try existing.requireID(), on: db) {
+            return live.id
+        }
+        for alias in try await FactoryName.query(on: db).filter(\.$normalisedName == key).all() {
+            if let live = try await FactoryService.live(alias.factoryID, on: db), live.country == country { return live.id }
+        }
         let factory = Factory()
         factory.name = name
         factory.normalisedName = key
         factory.country = country
+        factory.source = "case intake"
         try await factory.create(on: db)
         try await context.audit("factory.create", "factory", factory.id?.uuidString, on: db)
         return factory.id

@@ -111,14 +111,14 @@ final class Factory: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "normalised_name") var normalisedName: String
     @Field(key: "country") var country: String
+    /// Where the record came from (the registry's `FactoryRecord.source`); set for factories made at intake.
+    @OptionalField(key: "source") var source: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 
-    /// Case, spacing and punctuation folded, so "ABANTI COLOR TEX LTD." and "Abanti Color Tex Ltd" meet.
-    static func normalise(_ name: String) -> String {
-        name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : " " }.joined()
-            .split(separator: " ").joined(separator: " ")
-    }
+    /// The registry's comparison form (`FactoryNormaliser`): case, punctuation, spelling variants and legal
+    /// suffixes folded, so "ABANTI COLOR TEX LTD." and "Abanti Colour Tex" meet; unit numbers are kept.
+    static func normalise(_ name: String) -> String { FactoryNormaliser.normalisedName(name) }
 }
 
 final class CaseCategory: Model, @unchecked Sendable {

@@ -9,7 +9,7 @@ import Vapor
 /// holds (make it with `songhoti seed scale`). Prints median, p95 and maximum per operation.
 struct BenchCommand: AsyncCommandGroup {
     var help: String { "Benchmarks on the current database (generate data first with `songhoti seed scale --cases N`)." }
-    var commands: [String: any AnyAsyncCommand] { ["cases": Cases()] }
+    var commands: [String: any AnyAsyncCommand] { ["cases": Cases(), "matching": BenchMatching()] }
 
     struct Result {
         let name: String

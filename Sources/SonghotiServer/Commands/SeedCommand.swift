@@ -115,6 +115,10 @@ struct SeedCommand: AsyncCommandGroup {
                 _ = try await workerService.recordConsent(.init(purpose: "referral", partner: partners[0].name, givenOn: "2026-01-05", method: "written"), for: worker,
                                                           principal: try caseworkers[office][0].principal())
             }
+            if random.chance(0.4) {
+                _ = try await workerService.recordConsent(.init(purpose: "brand_disclosure", partner: "", givenOn: "2026-01-05", method: "written"), for: worker,
+                                                          principal: try caseworkers[office][0].principal())
+            }
             workersByOffice[office].append(worker)
         }
         let factories = (0..<12).map { _ in SeedVocabulary.factory(&random) }
@@ -157,8 +161,10 @@ struct SeedCommand: AsyncCommandGroup {
             }
             if path.count >= 3, let link = try await CaseWorkerLink.query(on: app.db).filter(\.$caseID == file.requireID()).first() {
                 let owed = random.int(8...120) * 1000
+                let component = category == "termination_benefits" || category == "unlawful_dismissal" ? "severance"
+                    : category == "maternity_benefit" ? "benefits" : category == "leave" ? "leave" : random.pick(["wages", "wages", "overtime"])
                 try await CaseClaims(context: change).update(link, of: file, with: .init(claim: bangla ? "বকেয়া মজুরি ও ওভারটাইম" : "Unpaid wages and overtime",
-                                                                                      owed: String(owed), currency: "BDT", outcome: ""))
+                                                                                      owed: String(owed), currency: "BDT", outcome: "", component: component))
                 if random.chance(0.6) {
                     _ = try await RemedyService(context: change).record(
                         .init(workerID: link.workerID.uuidString, kind: "wages_paid", stage: "promised", amount: String(owed), currency: "BDT", onDate: "2026-10-01"),
@@ -183,7 +189,49 @@ struct SeedCommand: AsyncCommandGroup {
                 _ = try await CaseService(context: change).update(file, with: .init(assignees: [worker.id!, coordinators[office].id!]), principal: try coordinators[office].principal())
             }
         }
+        try await seedSupplyChain(app, random: &random, caseworker: caseworkers[0][0], coordinator: coordinators[0])
         return DemoResult(accounts: accounts, workers: workersByOffice.joined().count, cases: total)
+    }
+
+    /// Invented brands with public commitments, sourcing evidence for the demo factories, and letters to brands
+    /// on some of the Dhaka office's cases (a few of them past their deadline with no answer).
+    static func seedSupplyChain(_ app: Application, random: inout SeededRandom, caseworker: User, coordinator: User) async throws {
+        let change = ChangeContext.commandLine(app)
+        let principal = try caseworker.principal()
+        let brands = BrandService(context: change)
+        var made: [Brand] = []
+        for (name, country, accord, pledge) in [("Northwind Apparel", "GB", true, "full"), ("Bluebell Retail", "DE", true, "partial"),
+                                                ("Kestrel Sports", "US", false, "none"), ("Maple & Finch", "CA", false, "unknown")] {
+            let brand = try await brands.create(.init(name: name, headquarters: country, website: "https://\(name.lowercased().filter(\.isLetter)).example",
+                                                      accordSignatory: accord, accordFrom: accord ? "2021-09-01" : "", accordSource: accord ? "International Accord signatory list (demo)" : "",
+                                                      pledge: pledge, pledgeSource: "Transparency Pledge tracker (demo)"), principal: principal)
+            made.append(brand)
+        }
+        _ = try await brands.addCommitment(.init(kind: "pay_wages_owed", statement: "Will ensure workers in its supply chain receive wages owed for orders placed.",
+                                                 madeOn: "2026-03-01", source: "Brand statement (demo)"), to: made[0], principal: principal)
+        let factories = try await FactoryRecord.query(on: app.db).all()
+        for factory in factories {
+            for brand in made where random.chance(0.35) {
+                _ = try await brands.link(.init(brandID: brand.id!.uuidString, factoryID: factory.id!.uuidString,
+                                                evidence: random.pick(SourcingLink.Evidence.allCases).rawValue, periodFrom: "2025-0\(random.int(1...9))",
+                                                confidence: random.pick(SourcingLink.Confidence.allCases).rawValue, sourceNote: "Demo evidence"), principal: principal)
+            }
+        }
+        let office = try caseworker.principal().officeID
+        let cases = try await CaseFile.query(on: app.db).filter(\.$officeID == office!).filter(\.$factoryID != nil).filter(\.$restricted == false).limit(12).all()
+        let escalations = EscalationService(context: change)
+        for (index, file) in cases.enumerated() {
+            let suggested = try await EscalationService.suggestedBrands(for: file, on: app.db)
+            guard !suggested.isEmpty else { continue }
+            let sent = EscalationRecord.adding(days: -random.int(3...60), to: CalendarDate.today(in: app.songhotiSettings.timeZone)) ?? "2026-10-01"
+            let letters = try await escalations.create(.init(brandIDs: suggested.map { $0.id!.uuidString }, language: index.isMultiple(of: 2) ? "bn" : "en",
+                                                             sentOn: sent, includeNames: true), for: file, principal: principal)
+            for letter in letters where random.chance(0.5) {
+                let answered = EscalationRecord.adding(days: random.int(2...20), to: sent) ?? sent
+                _ = try await escalations.respond(.init(kind: random.pick(["acknowledged", "engaged", "remedy_committed", "refused"]), onDate: min(answered, CalendarDate.today(in: app.songhotiSettings.timeZone))),
+                                                  to: letter, principal: principal)
+            }
+        }
     }
 
     // MARK: Scale

@@ -282,6 +282,12 @@ struct CreateSupplyChain: AsyncMigration {
         // NULL on claims recorded before the ledger existed: read as wages.
         try await database.schema(CaseWorkerLink.schema).field("owed_component", .string).update()
         let sql = database.sql
+        // Factories made at case intake before the registry used a simpler comparison form: recompute it.
+        for factory in try await FactoryRecord.query(on: database).all() {
+            factory.normalisedName = FactoryNormaliser.normalisedName(factory.name)
+            factory.source = "case intake"
+            try await factory.save(on: database)
+        }
         try await sql.create(index: "factories_os_id_idx").on(Factory.schema).column("os_id").run()
         try await sql.create(index: "factories_country_idx").on(Factory.schema).column("country").run()
 
