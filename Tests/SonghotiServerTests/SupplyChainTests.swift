@@ -175,6 +175,9 @@ struct SupplyChainTests {
             #expect(outcome[4]?.outcome == "rejected" && outcome[4]?.reason == "unknown_country")
             #expect(outcome[5]?.outcome == "rejected" && outcome[5]?.reason == "missing_country")
             #expect(outcome[6]?.outcome == "new")
+            // Every row has every key, null where unknown.
+            let rawRows = try #require((try JSONSerialization.jsonObject(with: Data(buffer: real.body)) as? [String: Any])?["rows"] as? [[String: Any]])
+            #expect(rawRows.allSatisfy { Set($0.keys).isSuperset(of: ["row", "outcome", "factory_id", "os_id", "score", "reason"]) })
             #expect(report.counts.values.reduce(0, +) == 6)
             let links = try await SourcingLink.query(on: app.db).filter(\.$brandID == brand.id!).all()
             #expect(Set(links.map(\.factoryID)) == Set([outcome[1]?.factory_id, outcome[6]?.factory_id, outcome[3]?.factory_id].compactMap { $0 }))
@@ -190,6 +193,50 @@ struct SupplyChainTests {
         }
     }
 
+    @Test func uploadingAListInTheBrowser() async throws {
+        try await withTestApp { app, _ in
+            let s = try await setting(app)
+            let brand = try await BrandService(context: .commandLine(app)).create(.init(name: "Brand U"), principal: try s.caseworker.principal())
+            let browser = try await Fixtures.session(app, for: s.caseworker)
+            var (headers, body) = multipart(file: Data(Self.list.utf8), filename: "brand-u.csv", contentType: "text/csv",
+                                            fields: ["csrf_token": browser.csrf!, "brand_id": brand.id!.uuidString, "format": "auto"])
+            let done = try await app.testing().sendRequest(.POST, "/imports", headers: browser.headers(headers), body: body)
+            #expect(done.status == .seeOther)
+            let location = try #require(done.headers.first(name: .location))
+            #expect(location.hasPrefix("/imports/"))
+            let report = try await browser.get(String(location.split(separator: "?")[0]))
+            #expect(report.status == .ok)
+            #expect(report.text.contains(htmlEscaped("Eypllion Style Ltd.")) && report.text.contains(app.catalog.string("imports.reason.unknown_country", .english)))
+            // A dry run shows the report and stores nothing.
+            (headers, body) = multipart(file: Data(Self.list.utf8), filename: "again.csv", contentType: "text/csv",
+                                        fields: ["csrf_token": browser.csrf!, "format": "auto", "dry_run": "on"])
+            let dry = try await app.testing().sendRequest(.POST, "/imports", headers: browser.headers(headers), body: body)
+            #expect(dry.status == .ok && dry.text.contains(app.catalog.string("imports.dry_run_notice", .english)))
+            #expect(try await SupplierImport.query(on: app.db).count() == 1)
+            // A file that is not a supplier list comes back with the reason beside the field.
+            (headers, body) = multipart(file: Data("a,b\n1,2\n".utf8), filename: "x.csv", contentType: "text/csv", fields: ["csrf_token": browser.csrf!])
+            let refused = try await app.testing().sendRequest(.POST, "/imports", headers: browser.headers(headers), body: body)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("file-error"))
+        }
+    }
+
+    /// Through a real HTTP server, where a large body arrives in pieces: the CSRF check must read the token
+    /// from a multipart body that is still streaming.
+    @Test func largeUploadThroughARunningServer() async throws {
+        try await withTestApp { app, _ in
+            let s = try await setting(app)
+            let browser = try await Fixtures.session(app, for: s.caseworker)
+            var text = "country,name,address\n"
+            for index in 1...4000 { text += "BD,Generated Knit Composite \(index) Ltd.,\"Plot \(index), Road \(index % 40), BSCIC, Narayanganj\"\n" }
+            #expect(text.utf8.count > 256 * 1024)
+            let (headers, body) = multipart(file: Data(text.utf8), filename: "big.csv", contentType: "text/csv", fields: ["csrf_token": browser.csrf!, "dry_run": "on"])
+            let live = try app.testing(method: .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000)))
+            let response = try await live.performTest(request: TestingHTTPRequest(method: .POST, url: URI(path: "/imports"), headers: browser.headers(headers), body: body))
+            #expect(response.status == .ok)
+            #expect(response.body.string.contains("Generated Knit Composite 4000"))
+        }
+    }
+
     @Test func reviewRowsAreDecidedSideBySide() async throws {
         try await withTestApp { app, _ in
             let s = try await setting(app)
@@ -200,8 +247,13 @@ struct SupplyChainTests {
                 "country,name,address\nBD,Fakir Knitwears Ltd. Unit 2,\"Kanchpur, Narayanganj\"\n", options: .init(filename: "b.csv", brandID: brand.id), principal: principal)
             #expect(report.rows[0].outcome == "review")
             #expect(report.rows[0].candidates.first?.factory_id == existing.id)
+            #expect(report.rows[0].factory_id == nil)
+            // A factory recorded after the import is offered too: candidates are looked up again at review time.
+            let later = try await FactoryService(context: .commandLine(app)).create(.init(name: "Fakir Knitwears Ltd. Unit 2", address: "Kanchpur, Narayanganj", country: "BD"), principal: principal)
             let queue = try await app.testing().sendRequest(.GET, "/api/v1/supplier-imports/review", headers: json(s.token)).content.decode([SupplyChainAPIController.ReviewRowDTO].self)
             let row = try #require(queue.first)
+            #expect(row.candidates.first?.factory_id == later.id)
+            #expect(Set(row.candidates.map(\.factory_id)).isSuperset(of: [later.id!, existing.id!]))
             let browser = try await Fixtures.session(app, for: s.caseworker)
             let page = try await browser.get("/imports/rows/\(row.id)")
             #expect(page.status == .ok)

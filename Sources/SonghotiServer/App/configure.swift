@@ -61,7 +61,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(WebSessionMiddleware())
     app.middleware.use(ErrorPages())
-    app.middleware.use(BodyLimit(maximumBytes: 256 * 1024, uploadBytes: EvidenceType.maximumBytes + 64 * 1024))
+    app.middleware.use(BodyLimit())
 
     try routes(app)
     registerCommands(app)

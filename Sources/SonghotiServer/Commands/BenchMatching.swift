@@ -15,6 +15,7 @@ struct BenchMatching: AsyncCommand {
         @Option(name: "rows", help: "Rows in the generated supplier list (default 10000)") var rows: Int?
         @Option(name: "seed", help: "Random seed (default 2026)") var seed: Int?
         @Option(name: "examples", help: "Duplicate examples to print (default 12)") var examples: Int?
+        @Option(name: "keep-list", help: "Also write the generated supplier list to this file") var keepList: String?
     }
     var help: String { "Matching quality (labelled pairs, duplicates in the real registry) and a timed import of N rows against M factories. The import run needs an empty database." }
 
@@ -76,11 +77,30 @@ struct BenchMatching: AsyncCommand {
             for chunk in registry.chunks(of: 500) { try await chunk.create(on: db) }
         }
         console.print("Registry: \(registry.count) factories (\(facilities.count) real, the rest generated) written in \(SeedCommand.seconds(ContinuousClock.now - started)) s (\(app.dialect.name))")
-        let (csv, variants) = Self.list(rows: signature.rows ?? 10_000, registry: registry, random: &random)
+        let (csv, variants) = Self.list(rows: signature.rows ?? 10_000, registry: registry, real: facilities, random: &random)
+        if let path = signature.keepList { try csv.write(toFile: path, atomically: true, encoding: .utf8) }
+        // Per row, in memory: the matcher over the whole registry, each list row timed on its own.
+        let indexStarted = ContinuousClock.now
+        let inMemory = FactoryMatcher(records: registry.map {
+            MatchCandidateRecord(id: $0.id!.uuidString, countryCode: $0.country, names: [$0.name], addresses: [$0.address], osID: $0.osID)
+        }, thresholds: thresholds)
+        console.print("Matcher index over \(registry.count) factories built in \(SeedCommand.seconds(ContinuousClock.now - indexStarted)) s")
+        let rows = try SupplierList.parse(csv, format: .openSupplyHub).rows
+        var samples: [Duration] = []
+        samples.reserveCapacity(rows.count)
+        for row in rows {
+            let started = ContinuousClock.now
+            _ = inMemory.match(name: row.name, address: row.address, countryCode: row.countryCode ?? "", osID: row.osID)
+            samples.append(ContinuousClock.now - started)
+        }
+        console.print(BenchCommand.Result(name: "match one row against \(registry.count)", samples: samples).line)
         let principal = Principal(userID: ImportCommand.operatorID, role: .coordinator, officeID: nil)
+        let service = SupplierImportService(context: ChangeContext(app: app, actorID: "bench", sourceIP: nil))
+        let dryStarted = ContinuousClock.now
+        _ = try await service.run(csv, options: .init(filename: "bench.csv", dryRun: true), principal: principal)
+        console.print("Dry run (read the registry, parse, match; no writes): \(SeedCommand.seconds(ContinuousClock.now - dryStarted)) s")
         let importStarted = ContinuousClock.now
-        let report = try await SupplierImportService(context: ChangeContext(app: app, actorID: "bench", sourceIP: nil))
-            .run(csv, options: .init(filename: "bench.csv"), principal: principal)
+        let report = try await service.run(csv, options: .init(filename: "bench.csv"), principal: principal)
         let elapsed = ContinuousClock.now - importStarted
         let counts = ["matched", "review", "new", "rejected"].map { "\($0) \(report.counts[$0] ?? 0)" }.joined(separator: ", ")
         console.print("Import of \(report.rows.count) rows: \(SeedCommand.seconds(elapsed)) s (\(counts))")
@@ -136,18 +156,39 @@ struct BenchMatching: AsyncCommand {
             return factory
         }
         var result = real.map { make(name: $0.name, address: $0.address, country: $0.countryCode ?? "", osID: $0.osID) }
-        let addressWords = real.flatMap { $0.address.split(separator: " ").map(String.init) }.filter { $0.count > 3 }
+        let vocabulary = words(real)
+        var taken = Set(result.map { "\($0.country)|\($0.normalisedName)" })
         while result.count < size {
             let template = random.pick(real)
-            let name = [random.pick(nameWords), random.pick(nameWords), random.pick(kinds), random.pick(suffixes)].filter { !$0.isEmpty }.joined(separator: " ")
-            let address = "\(random.int(1...400)) " + (0..<4).map { _ in random.pick(addressWords) }.joined(separator: " ")
-            result.append(make(name: name, address: address, country: template.countryCode ?? "BD", osID: nil))
+            let name = generatedName(vocabulary, random: &random)
+            guard taken.insert("\(template.countryCode ?? "BD")|\(FactoryNormaliser.normalisedName(name))").inserted else { continue }
+            result.append(make(name: name, address: generatedAddress(vocabulary, random: &random), country: template.countryCode ?? "BD", osID: nil))
         }
         return result
     }
 
+    struct Vocabulary { let names: [String]; let places: [String] }
+
+    /// The words of the real names and addresses (registries are mostly distinct names made of such words).
+    static func words(_ real: [SupplierListRow]) -> Vocabulary {
+        func split(_ texts: [String]) -> [String] {
+            Array(Set(texts.flatMap { $0.split(whereSeparator: { !$0.isLetter }).map(String.init) }.filter { $0.count >= 3 })).sorted()
+        }
+        return Vocabulary(names: split(real.map(\.name)) + nameWords, places: split(real.map(\.address)))
+    }
+
+    static func generatedName(_ vocabulary: Vocabulary, random: inout SeededRandom) -> String {
+        [random.pick(vocabulary.names), random.pick(vocabulary.names), random.pick(kinds), random.pick(suffixes)].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    static func generatedAddress(_ vocabulary: Vocabulary, random: inout SeededRandom) -> String {
+        "\(random.int(1...400)) " + (0..<3).map { _ in random.pick(vocabulary.places) }.joined(separator: " ") + ", " + random.pick(vocabulary.places)
+    }
+
     /// A supplier list: 60% spelling variants of registry factories (the expected factory is known), 40% new ones.
-    static func list(rows: Int, registry: [FactoryRecord], random: inout SeededRandom) -> (String, [Int: UUID]) {
+    static func list(rows: Int, registry: [FactoryRecord], real: [SupplierListRow], random: inout SeededRandom) -> (String, [Int: UUID]) {
+        let vocabulary = words(real)
+        let taken = Set(registry.map(\.normalisedName))
         var table = CSVTable(header: ["country", "name", "address", "sector"])
         var expected: [Int: UUID] = [:]
         func vary(_ text: String) -> String {
@@ -173,8 +214,10 @@ struct BenchMatching: AsyncCommand {
                 expected[row] = factory.id
                 table.append([factory.country, vary(factory.name), random.int(0...1) == 0 ? factory.address : vary(factory.address), "Apparel"])
             } else {
-                let name = [random.pick(nameWords), random.pick(nameWords), random.pick(nameWords), random.pick(kinds), "Ltd"].joined(separator: " ")
-                table.append([random.pick(registry).country, name, "\(random.int(401...999)) New Road, Sector \(random.int(1...20))", "Apparel"])
+                // A factory the registry does not have (its name is not taken in any country).
+                var name = generatedName(vocabulary, random: &random)
+                while taken.contains(FactoryNormaliser.normalisedName(name)) { name = generatedName(vocabulary, random: &random) }
+                table.append([random.pick(registry).country, name, generatedAddress(vocabulary, random: &random), "Apparel"])
             }
         }
         return (table.text, expected)

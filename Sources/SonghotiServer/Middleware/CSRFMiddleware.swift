@@ -21,6 +21,9 @@ struct CSRFMiddleware: AsyncMiddleware {
             throw CSRFRefusal.crossSite
         }
         guard let session = req.sessionState.session else { throw CSRFRefusal.noSession }
+        // A large body (an upload) can still be arriving: gather it first, within the limit `BodyLimit` allows
+        // for this path, so the token can be read from it and the handler finds it collected.
+        _ = try await req.body.collect(max: BodyLimit.limit(for: req)).get()
         let submitted = try? req.content.get(String.self, at: Self.fieldName)
         guard let submitted, Secrets.constantTimeEquals(submitted, session.csrfToken) else {
             throw CSRFRefusal.badToken

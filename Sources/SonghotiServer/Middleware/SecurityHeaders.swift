@@ -1,4 +1,5 @@
 import Vapor
+import SonghotiCore
 
 /// Headers that keep pages from being framed, sniffed, leaking their address, or running injected script.
 struct SecurityHeaders: AsyncMiddleware {
@@ -47,15 +48,19 @@ struct RequestLog: AsyncMiddleware {
 /// Refuses bodies over the limit before any handler runs: by declared length, and by size when already read.
 /// (Vapor's own limit applies while streaming a body in; this also covers bodies that arrived whole.)
 struct BodyLimit: AsyncMiddleware {
-    let maximumBytes: Int
-    /// The larger limit for evidence uploads (paths ending in /attachments) and supplier lists (/imports, /supplier-imports).
-    let uploadBytes: Int
+    static let maximumBytes = 256 * 1024
+    /// The larger limit for evidence uploads (paths ending in /attachments) and supplier lists (/imports, /api/v1/supplier-imports).
+    static let uploadBytes = EvidenceType.maximumBytes + 64 * 1024
+
+    static func limit(for req: Request) -> Int {
+        let upload = req.url.path.hasSuffix("/attachments") || req.url.path == "/imports" || req.url.path == "/api/v1/supplier-imports"
+        return req.method == .POST && upload ? uploadBytes : maximumBytes
+    }
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let declared = req.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         let received = req.body.data?.readableBytes ?? 0
-        let upload = req.url.path.hasSuffix("/attachments") || req.url.path == "/imports" || req.url.path == "/api/v1/supplier-imports"
-        let limit = req.method == .POST && upload ? uploadBytes : maximumBytes
+        let limit = Self.limit(for: req)
         if max(declared, received) > limit {
             throw Abort(.payloadTooLarge, reason: "The request body is larger than \(limit / 1024) KB.")
         }

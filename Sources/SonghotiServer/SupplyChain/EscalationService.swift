@@ -91,7 +91,7 @@ struct EscalationService {
             .date: CalendarDate.today(in: app.songhotiSettings.timeZone),
             .brand: brand.name,
             .factory: factory?.name ?? catalog.string("letter.factory_unknown", language),
-            .factoryAddress: factory?.address ?? "",
+            .factoryAddress: factory.map { $0.address.isEmpty ? Countries.englishName(for: $0.country) ?? $0.country : $0.address } ?? "",
             .reference: file.reference,
             .category: catalog.string("case.category.\(file.category)", language),
             .summary: try CaseService(context: context).summary(of: file),

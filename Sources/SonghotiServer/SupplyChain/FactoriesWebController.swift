@@ -224,7 +224,7 @@ struct FactoriesWebController: RouteCollection {
             Fact(label: req.t("factory.state"), value: req.t(factory.closed ? "factory.closed" : "factory.open")),
         ]
         if let lat = factory.latitude, let lng = factory.longitude { facts.append(Fact(label: req.t("factory.coordinates"), value: String(format: "%.5f, %.5f", lat, lng))) }
-        facts.append(Fact(label: req.t("factory.provenance"), value: [factory.source, factory.createdBy.flatMap { users[$0] } ?? "", factory.createdAt.map(req.format.date) ?? ""]
+        facts.append(Fact(label: req.t("factory.provenance"), value: [SupplyChainWeb.source(factory.source, req), factory.createdBy.flatMap { users[$0] } ?? "", factory.createdAt.map(req.format.date) ?? ""]
             .filter { !$0.isEmpty }.joined(separator: " · ")))
         let view = PageView(
             id: id.uuidString, name: factory.name, facts: facts.filter { !$0.value.isEmpty },

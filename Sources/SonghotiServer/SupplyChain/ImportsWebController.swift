@@ -147,7 +147,9 @@ struct ImportsWebController: RouteCollection {
 
     private func rowPage(_ req: Request, _ row: SupplierImportRow, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
         let batch = try await SupplierImport.find(row.importID, on: req.db)
-        let candidates = (try? JSONDecoder().decode([SupplierImportService.Candidate].self, from: Data(row.candidates.utf8))) ?? []
+        let candidates = row.resolution == SupplierImportRow.Resolution.pending.rawValue
+            ? try await SupplierImportService.currentCandidates(for: row, on: req.db)
+            : (try? JSONDecoder().decode([SupplierImportService.Candidate].self, from: Data(row.candidates.utf8))) ?? []
         var sides: [Side] = []
         for candidate in candidates {
             guard let factory = try await FactoryService.live(candidate.factory_id, on: req.db) else { continue }

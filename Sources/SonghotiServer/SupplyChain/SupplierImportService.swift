@@ -39,9 +39,24 @@ struct SupplierImportService {
         let name: String
         let country: String
         let candidates: [Candidate]
+
+        /// Every key is written, `null` where unknown (a review row has no factory yet).
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(row, forKey: .row); try c.encode(outcome, forKey: .outcome); try c.encode(factory_id, forKey: .factory_id)
+            try c.encode(os_id, forKey: .os_id); try c.encode(score, forKey: .score); try c.encode(reason, forKey: .reason)
+            try c.encode(problems, forKey: .problems); try c.encode(name, forKey: .name); try c.encode(country, forKey: .country)
+            try c.encode(candidates, forKey: .candidates)
+        }
     }
 
     struct Report: Content {
+        enum CodingKeys: String, CodingKey { case import_id, dry_run, filename, format, brand_id, counts, rows }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(import_id, forKey: .import_id); try c.encode(dry_run, forKey: .dry_run); try c.encode(filename, forKey: .filename)
+            try c.encode(format, forKey: .format); try c.encode(brand_id, forKey: .brand_id); try c.encode(counts, forKey: .counts); try c.encode(rows, forKey: .rows)
+        }
         let import_id: UUID?
         let dry_run: Bool
         let filename: String
@@ -58,11 +73,14 @@ struct SupplierImportService {
     struct AliasRow: Decodable { let factory_id: UUID; let name: String }
     struct IdentifierRow: Decodable { let factory_id: UUID; let value: String }
 
-    /// Every live factory as the matcher sees it: its name and other names, address, country and OS IDs.
-    static func registry(on db: any Database) async throws -> (records: [MatchCandidateRecord], osIDs: [UUID: String]) {
+    /// Every live factory as the matcher sees it (or those of one country): its name and other names, address,
+    /// country and OS IDs.
+    static func registry(on db: any Database, country: String? = nil) async throws -> (records: [MatchCandidateRecord], osIDs: [UUID: String]) {
         let sql = db.sql
-        let rows = try await sql.select().columns("id", "name", "address", "country", "os_id").from(Factory.schema)
-            .where(SQLIdentifier("merged_into"), .is, SQLLiteral.null).all(decoding: RegistryRow.self)
+        var select = sql.select().columns("id", "name", "address", "country", "os_id").from(Factory.schema)
+            .where(SQLIdentifier("merged_into"), .is, SQLLiteral.null)
+        if let country { select = select.where("country", .equal, country) }
+        let rows = try await select.all(decoding: RegistryRow.self)
         var names: [UUID: [String]] = [:]
         for alias in try await sql.select().columns("factory_id", "name").from(FactoryName.schema).all(decoding: AliasRow.self) {
             names[alias.factory_id, default: []].append(alias.name)
@@ -270,6 +288,19 @@ struct SupplierImportService {
             links.append(link)
         }
         for chunk in links.chunks(of: 200) { try await chunk.create(on: db) }
+    }
+
+    /// Candidates for a review row as the registry stands now (factories made since the import, for instance
+    /// from an earlier row of the same list, are found too), merged with those stored at import time.
+    static func currentCandidates(for row: SupplierImportRow, on db: any Database) async throws -> [Candidate] {
+        let stored = (try? JSONDecoder().decode([Candidate].self, from: Data(row.candidates.utf8))) ?? []
+        guard let country = row.countryCode else { return stored }
+        let matcher = FactoryMatcher(records: try await registry(on: db, country: country).records)
+        let fresh = matcher.match(name: row.name, address: row.address, countryCode: country, osID: row.osID).candidates.compactMap { candidate in
+            UUID(uuidString: candidate.id).map { Candidate(factory_id: $0, score: candidate.score, name_score: candidate.nameScore, address_score: candidate.addressScore, reason: candidate.reason.rawValue) }
+        }
+        var seen = Set<UUID>()
+        return (fresh + stored).filter { seen.insert($0.factory_id).inserted }.sorted { $0.score > $1.score }
     }
 
     enum Decision: String, Sendable { case accept, reject, newFactory = "new_factory" }

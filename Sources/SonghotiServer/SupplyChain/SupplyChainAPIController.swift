@@ -337,10 +337,12 @@ struct SupplyChainAPIController: RouteCollection {
 
     func reviewQueue(req: Request) async throws -> [ReviewRowDTO] {
         _ = try authorize(req, .view)
-        return try await SupplierImportRow.query(on: req.db).filter(\.$resolution == SupplierImportRow.Resolution.pending.rawValue).sort(\.$importID).sort(\.$row).limit(500).all().map {
-            ReviewRowDTO(id: $0.id!, import_id: $0.importID, row: $0.row, name: $0.name, address: $0.address, country: $0.countryCode ?? $0.country, os_id: $0.osID,
-                         score: $0.score, candidates: (try? JSONDecoder().decode([SupplierImportService.Candidate].self, from: Data($0.candidates.utf8))) ?? [], resolution: $0.resolution)
+        var result: [ReviewRowDTO] = []
+        for row in try await SupplierImportRow.query(on: req.db).filter(\.$resolution == SupplierImportRow.Resolution.pending.rawValue).sort(\.$importID).sort(\.$row).limit(200).all() {
+            result.append(ReviewRowDTO(id: row.id!, import_id: row.importID, row: row.row, name: row.name, address: row.address, country: row.countryCode ?? row.country,
+                                       os_id: row.osID, score: row.score, candidates: try await SupplierImportService.currentCandidates(for: row, on: req.db), resolution: row.resolution))
         }
+        return result
     }
 
     struct DecisionBody: Content { var decision: String; var factory_id: UUID? }

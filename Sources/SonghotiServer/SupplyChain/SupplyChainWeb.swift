@@ -79,6 +79,18 @@ enum SupplyChainWeb {
         ((try? req.content.get(String.self, at: key)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Where a record came from, in the reader's language for the values Songhoti itself writes.
+    static func source(_ raw: String, _ req: Request) -> String {
+        switch raw {
+        case "case intake": return req.t("factory.source.case_intake")
+        case "entered by hand": return req.t("factory.source.by_hand")
+        case "merge": return req.t("factory.source.merge")
+        default:
+            if raw.hasPrefix("supplier list ") { return req.t("factory.source.list", String(raw.dropFirst("supplier list ".count))) }
+            return raw
+        }
+    }
+
     static func lines(_ text: String) -> [String] {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
