@@ -180,6 +180,10 @@ struct RoutePolicyTests {
         "PATCH /api/v1/brands/:brandID": .roles(caseHandlers),
         "POST /api/v1/brands/:brandID/commitments": .roles(caseHandlers),
         "GET /api/v1/sourcing-links": .everyone,
+        "POST /api/v1/sourcing-links/:linkID/document": .roles(caseHandlers),
+        "POST /api/v1/escalations/:escalationID/responses/:responseID/document": .roles(caseHandlers),
+        "GET /api/v1/documents/:documentID": .everyone,
+        "GET /documents/:documentID": .everyone,
         "POST /api/v1/sourcing-links": .roles(caseHandlers),
         "POST /api/v1/supplier-imports": .roles(caseHandlers),
         "GET /api/v1/supplier-imports/review": .everyone,
@@ -199,7 +203,7 @@ struct RoutePolicyTests {
     /// Unknown ids for the supply-chain routes (allowed roles then get 404, denied roles 403).
     static func supplyChainParameters(in path: String) -> String {
         var path = path
-        for name in [":factoryID", ":brandID", ":importID", ":rowID", ":escalationID", ":mergeID"] {
+        for name in [":factoryID", ":brandID", ":importID", ":rowID", ":escalationID", ":mergeID", ":linkID", ":responseID", ":documentID"] {
             path = path.replacingOccurrences(of: name, with: UUID().uuidString)
         }
         return path.replacingOccurrences(of: ":language", with: "en")

@@ -237,6 +237,55 @@ struct SupplyChainTests {
         }
     }
 
+    @Test func sourceDocumentsAreSealedAndFollowTheirOwnersAccess() async throws {
+        try await withTestApp { app, environment in
+            let s = try await setting(app)
+            let principal = try s.caseworker.principal()
+            let factory = try await FactoryService(context: .commandLine(app)).create(.init(name: "Rupa Knit", country: "BD"), principal: principal)
+            let brand = try await BrandService(context: .commandLine(app)).create(.init(name: "Brand D"), principal: principal)
+            let label = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data("photo of a Brand D label found by workers".utf8)
+            let browser = try await Fixtures.session(app, for: s.caseworker)
+            // In the browser: the evidence form takes a document instead of a URL or note.
+            var (headers, body) = multipart(file: label, filename: "label.png", contentType: "image/png",
+                                            fields: ["csrf_token": browser.csrf!, "brand_id": brand.id!.uuidString, "evidence": "label", "confidence": "confirmed"], name: "document")
+            headers = browser.headers(headers)
+            let saved = try await app.testing().sendRequest(.POST, "/factories/\(factory.id!)/links", headers: headers, body: body)
+            #expect(saved.status == .seeOther, "\(saved.text.components(separatedBy: "field-error").dropFirst().map { String($0.prefix(200)) })")
+            let link = try #require(try await SourcingLink.query(on: app.db).first())
+            let documentID = try #require(link.documentID)
+            let onDisk = try #require(FileManager.default.contents(atPath: environment.settings.evidenceDirectory + "/" + documentID.uuidString.lowercased() + ".sealed"))
+            #expect(!String(decoding: onDisk, as: UTF8.self).contains("Brand D label"))
+            let viewer = try await Fixtures.session(app, for: try await Fixtures.user(app, role: .viewer))
+            let download = try await viewer.get("/documents/\(documentID)")
+            #expect(download.status == .ok && Data(buffer: download.body) == label)
+            #expect(try await browser.get("/factories/\(factory.id!)").text.contains("/documents/\(documentID)"))
+            // A script renamed .png is refused, with the reason beside the field.
+            (headers, body) = multipart(file: Data("#!/bin/sh\nrm -rf /\n".utf8), filename: "label.png", contentType: "image/png",
+                                        fields: ["csrf_token": browser.csrf!, "brand_id": brand.id!.uuidString, "evidence": "label", "confidence": "likely"], name: "document")
+            let refused = try await app.testing().sendRequest(.POST, "/factories/\(factory.id!)/links", headers: browser.headers(headers), body: body)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("document-error"))
+            #expect(try await SourcingLink.query(on: app.db).count() == 1)
+
+            // Through the API: a document with a brand's answer on a restricted case is for the case's team only.
+            let worker = try await WorkerService(context: .commandLine(app)).create(.init(fullName: "Worker R", phone: "01711000021", officeID: s.office.id), principal: principal, confirmedNew: false)
+            let file = try await CaseService(context: .commandLine(app)).create(
+                .init(officeID: s.office.id, category: "gender_based_violence", channel: "phone", summary: "Restricted.", workers: [worker.code], employer: "Rupa Knit"), principal: principal)
+            let escalation = try await EscalationService(context: .commandLine(app)).create(.init(brandIDs: [brand.id!.uuidString], sentOn: "2026-11-01"), for: file, principal: principal)[0]
+            let answer = try await EscalationService(context: .commandLine(app)).respond(.init(kind: "acknowledged", onDate: "2026-11-05"), to: escalation, principal: principal)
+            var upload = multipart(file: Data("%PDF-1.4\nreply from Brand D".utf8), filename: "reply.pdf", contentType: "application/pdf")
+            upload.0.replaceOrAdd(name: .authorization, value: "Bearer \(s.token)")
+            let attached = try await app.testing().sendRequest(.POST, "/api/v1/escalations/\(escalation.id!)/responses/\(answer.id!)/document", headers: upload.0, body: upload.1)
+            #expect(attached.status == .ok)
+            let replyID = try #require(try await EscalationResponse.find(answer.id, on: app.db)?.documentID)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/documents/\(replyID)", headers: json(s.token)).status == .ok)
+            let colleague = try await Fixtures.user(app, role: .caseworker, office: s.office.id)
+            let colleagueToken = try await Fixtures.apiToken(app, for: colleague)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/documents/\(replyID)", headers: json(colleagueToken)).status == .forbidden)
+            // The evidence document is open to anyone who may read the registry.
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/documents/\(documentID)", headers: json(colleagueToken)).status == .ok)
+        }
+    }
+
     @Test func reviewRowsAreDecidedSideBySide() async throws {
         try await withTestApp { app, _ in
             let s = try await setting(app)

@@ -314,7 +314,7 @@ enum OpenAPIDocument {
         var paths: [(String, [(String, JSONValue)])] = []
         for operation in operations {
             var responses: [(String, JSONValue)] = []
-            let content: JSONValue? = operation.responseStatus == 204 ? nil : operation.responseSchema.map { .object([($0 == "CSV" ? "text/csv" : "application/json", .object([("schema", schemaRef($0))]))]) }
+            let content: JSONValue? = operation.responseStatus == 204 ? nil : operation.responseSchema.map { .object([($0 == "CSV" ? "text/csv" : $0 == "Binary" ? "application/octet-stream" : "application/json", .object([("schema", schemaRef($0))]))]) }
                 ?? .object([("application/json", .object([("schema", type("object"))]))])
             responses.append((String(operation.responseStatus), .object([("description", .string("Success"))] + (content.map { [("content", $0)] } ?? []))))
             let problem: JSONValue = .object([("application/problem+json", .object([("schema", schemaRef("Problem"))]))])

@@ -23,6 +23,10 @@ extension OpenAPIDocument {
             Operation(method: "post", path: "/api/v1/brands/{brandID}/commitments", summary: "Record a public commitment with its source", tag: "supply-chain", parameters: brand, requestSchema: "CommitmentInput", responseStatus: 201, responseSchema: "Commitment"),
             Operation(method: "get", path: "/api/v1/sourcing-links", summary: "Sourcing evidence for a factory or a brand", tag: "supply-chain",
                       parameters: [queryParameter("factory_id", "a factory id"), queryParameter("brand_id", "a brand id")], responseSchema: "SourcingLinkList"),
+            Operation(method: "post", path: "/api/v1/sourcing-links/{linkID}/document", summary: "Keep a source document with the evidence (multipart/form-data, one part named file; PDF, JPEG, PNG or audio, ≤ 20 MB); stored sealed like case evidence", tag: "supply-chain", parameters: [idParameter("linkID")], requestSchema: "Upload", responseSchema: "SourcingLink"),
+            Operation(method: "post", path: "/api/v1/escalations/{escalationID}/responses/{responseID}/document", summary: "Keep a document that came with a brand's answer (multipart/form-data, one part named file)", tag: "supply-chain",
+                      parameters: [idParameter("escalationID"), idParameter("responseID")], requestSchema: "Upload", responseSchema: "Escalation"),
+            Operation(method: "get", path: "/api/v1/documents/{documentID}", summary: "Download a document (evidence documents: anyone who may read the registry; documents with answers: whoever may open the case); audited", tag: "supply-chain", parameters: [idParameter("documentID")], responseSchema: "Binary"),
             Operation(method: "post", path: "/api/v1/sourcing-links", summary: "Record that a brand sources from a factory, with evidence and its source", tag: "supply-chain", requestSchema: "SourcingLinkInput", responseStatus: 201, responseSchema: "SourcingLink"),
             Operation(method: "post", path: "/api/v1/supplier-imports", summary: "Import a supplier list (the CSV is the body); every row is reported with its outcome (matched, review, new, rejected). 201, or 200 for a dry run that changes nothing", tag: "supply-chain",
                       parameters: [queryParameter("format", "open-supply-hub, transparency-pledge or auto"), queryParameter("brand_id", "whose list it is"),
@@ -56,7 +60,7 @@ extension OpenAPIDocument {
         let candidate = object([("factory_id", uuid), ("score", type("number")), ("name_score", type("number")), ("address_score", type("number")), ("reason", type("string"))],
                                required: ["factory_id", "score", "name_score", "address_score", "reason"])
         let response = object([("id", uuid), ("kind", enumeration(BrandResponseKind.allCases.map(\.rawValue))), ("on_date", date), ("note", type("string")),
-                               ("document_url", type("string")), ("recorded_by", uuid)], required: ["id", "kind", "on_date", "note", "document_url", "recorded_by"])
+                               ("document_url", type("string")), ("document_id", nullableUUID), ("recorded_by", uuid)], required: ["id", "kind", "on_date", "note", "document_url", "recorded_by"])
         return [
             ("Factory", object([
                 ("id", uuid), ("name", type("string")), ("other_names", strings), ("address", type("string")), ("country", type("string")),
@@ -104,7 +108,7 @@ extension OpenAPIDocument {
             ("SourcingLink", object([
                 ("id", uuid), ("brand_id", uuid), ("factory_id", uuid), ("evidence", enumeration(SourcingLink.Evidence.allCases.map(\.rawValue))),
                 ("period_from", type("string")), ("period_to", type("string")), ("confidence", enumeration(SourcingLink.Confidence.allCases.map(\.rawValue))),
-                ("source_url", type("string")), ("source_note", type("string")), ("import_id", nullableUUID), ("recorded_by", nullableUUID),
+                ("source_url", type("string")), ("source_note", type("string")), ("document_id", nullableUUID), ("import_id", nullableUUID), ("recorded_by", nullableUUID),
                 ("recorded_at", nullable("string", [("format", .string("date-time"))])),
             ], required: ["id", "brand_id", "factory_id", "evidence", "confidence", "source_url", "source_note"])),
             ("SourcingLinkList", list("SourcingLink")),
@@ -152,6 +156,7 @@ extension OpenAPIDocument {
             ("LetterTemplate", object([("language", type("string")), ("subject", type("string")), ("body", type("string")), ("placeholders", strings)],
                                       required: ["language", "subject", "body", "placeholders"])),
             ("LetterTemplateList", list("LetterTemplate")),
+            ("Binary", type("string", [("contentMediaType", .string("application/octet-stream"))])),
             ("LetterTemplateInput", object([("subject", type("string")), ("body", type("string"))], required: ["subject", "body"])),
         ]
     }

@@ -40,6 +40,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateTasks())
     app.migrations.add(CreateCaseSearch(dialect: app.dialect))
     app.migrations.add(CreateSupplyChain())
+    app.migrations.add(CreateSupplyChainDocuments())
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(

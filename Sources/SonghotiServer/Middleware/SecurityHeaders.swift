@@ -49,11 +49,14 @@ struct RequestLog: AsyncMiddleware {
 /// (Vapor's own limit applies while streaming a body in; this also covers bodies that arrived whole.)
 struct BodyLimit: AsyncMiddleware {
     static let maximumBytes = 256 * 1024
-    /// The larger limit for evidence uploads (paths ending in /attachments) and supplier lists (/imports, /api/v1/supplier-imports).
+    /// The larger limit for evidence uploads (paths ending in /attachments), supplier lists (/imports,
+    /// /api/v1/supplier-imports) and supply-chain documents (sourcing evidence, brands' answers).
     static let uploadBytes = EvidenceType.maximumBytes + 64 * 1024
 
     static func limit(for req: Request) -> Int {
-        let upload = req.url.path.hasSuffix("/attachments") || req.url.path == "/imports" || req.url.path == "/api/v1/supplier-imports"
+        let path = req.url.path
+        let upload = path.hasSuffix("/attachments") || path == "/imports" || path == "/api/v1/supplier-imports"
+            || path.hasSuffix("/links") || path.hasSuffix("/responses") || path.hasSuffix("/document")
         return req.method == .POST && upload ? uploadBytes : maximumBytes
     }
 

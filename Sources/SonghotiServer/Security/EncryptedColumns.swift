@@ -25,6 +25,7 @@ enum EncryptedColumns {
         Column(table: RemedyItem.schema, column: "note_sealed"),
         Column(table: Referral.schema, column: "feedback_sealed"),
         Column(table: Escalation.schema, column: "letter_sealed"),
+        Column(table: Document.schema, column: "filename"),
     ]
 
     /// Counts sealed values per key id in every column.

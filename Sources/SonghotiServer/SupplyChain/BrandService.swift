@@ -129,6 +129,8 @@ struct BrandService {
         var confidence = SourcingLink.Confidence.likely.rawValue
         var sourceURL = ""
         var sourceNote = ""
+        /// A source document kept with the evidence (a photo of a label, a shipping record, a PDF list).
+        var document: SupplyChainDocuments.Upload?
     }
 
     /// Records that a brand sources from a factory. The evidence needs a source: a URL or a note saying what it is.
@@ -148,7 +150,7 @@ struct BrandService {
         let url = input.sourceURL.trimmingCharacters(in: .whitespaces)
         let note = input.sourceNote.trimmingCharacters(in: .whitespacesAndNewlines)
         if !url.isEmpty, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count > 500 { fields["source_url"] = "brand.error.url" }
-        if url.isEmpty && note.isEmpty { fields["source_note"] = "link.error.source" }
+        if url.isEmpty && note.isEmpty && input.document == nil { fields["source_note"] = "link.error.source" }
         if note.count > 2000 { fields["source_note"] = "form.error.too_long" }
         guard fields.isEmpty, let brand, let factory else { throw Invalid(fields: fields) }
         let link = SourcingLink()
@@ -161,8 +163,16 @@ struct BrandService {
         link.sourceURL = url
         link.sourceNote = note
         link.recordedBy = principal.userID
+        let documents = SupplyChainDocuments(context: context)
+        var document: Document?
+        if let upload = input.document {
+            do { document = try documents.prepare(upload, principal: principal) } catch let refusal as EvidenceStore.Refusal {
+                throw Invalid(fields: ["document": EvidenceStore.refusalKey(refusal)])
+            }
+            link.documentID = document?.id
+        }
         let context = self.context
-        try await context.write { db in
+        try await documents.save(document) { db in
             try await link.create(on: db)
             try await context.audit("sourcing.link", "factory", link.factoryID.uuidString, on: db)
         }

@@ -159,7 +159,7 @@ struct EscalationService {
         return try JSONDecoder().decode(Letter.self, from: data)
     }
 
-    struct ResponseInput: Sendable { var kind = ""; var onDate = ""; var note = ""; var documentURL = "" }
+    struct ResponseInput: Sendable { var kind = ""; var onDate = ""; var note = ""; var documentURL = ""; var document: SupplyChainDocuments.Upload? }
 
     func respond(_ input: ResponseInput, to escalation: Escalation, principal: Principal) async throws -> EscalationResponse {
         if case .deny(let why) = SupplyChainPolicy.decide(principal, .escalate) { throw Abort(.forbidden, reason: why) }
@@ -178,8 +178,16 @@ struct EscalationService {
         response.note = input.note.trimmingCharacters(in: .whitespacesAndNewlines)
         response.documentURL = url
         response.recordedBy = principal.userID
+        let documents = SupplyChainDocuments(context: context)
+        var document: Document?
+        if let upload = input.document {
+            do { document = try documents.prepare(upload, principal: principal) } catch let refusal as EvidenceStore.Refusal {
+                throw Invalid(fields: ["document": EvidenceStore.refusalKey(refusal)])
+            }
+            response.documentID = document?.id
+        }
         let context = self.context
-        try await context.write { db in
+        try await documents.save(document) { db in
             try await response.create(on: db)
             try await context.audit("case.escalation_response", "case", escalation.caseID.uuidString, on: db)
         }

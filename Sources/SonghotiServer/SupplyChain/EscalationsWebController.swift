@@ -13,7 +13,7 @@ struct EscalationsWebController: RouteCollection {
         routes.get("cases", ":caseID", "escalations", "new", use: newForm)
         routes.post("cases", ":caseID", "escalations", use: create)
         routes.get("escalations", ":escalationID", use: show)
-        routes.post("escalations", ":escalationID", "responses", use: respond)
+        routes.on(.POST, "escalations", ":escalationID", "responses", body: .collect(maxSize: ByteCount(integerLiteral: BodyLimit.uploadBytes)), use: respond)
         routes.get("admin", "letters", use: templates)
         routes.post("admin", "letters", use: saveTemplates)
     }
@@ -73,7 +73,7 @@ struct EscalationsWebController: RouteCollection {
         }
     }
 
-    struct ResponseRow: Encodable { let kind: String; let on: String; let note: String; let documentURL: String; let recorded: String }
+    struct ResponseRow: Encodable { let kind: String; let on: String; let note: String; let documentURL: String; let documentID: String?; let recorded: String }
     struct ResponseForm: Encodable { var kind = "acknowledged", onDate = "", note = "", documentURL = "" }
     struct LetterView: Encodable {
         let id: String; let caseID: String; let reference: String; let brandID: String; let brand: String
@@ -109,7 +109,7 @@ struct EscalationsWebController: RouteCollection {
         let updateVerdict = try await CaseService(context: req.change).verdict(file, .update, principal: try req.principal(), on: db)
         let canRespond = SupplyChainWeb.can(req, .escalate) && updateVerdict == .allow
         let rows = responses.map {
-            ResponseRow(kind: req.t("escalation.response.\($0.kind)"), on: $0.onDate, note: $0.note, documentURL: $0.documentURL,
+            ResponseRow(kind: req.t("escalation.response.\($0.kind)"), on: $0.onDate, note: $0.note, documentURL: $0.documentURL, documentID: $0.documentID?.uuidString,
                         recorded: [users[$0.recordedBy] ?? "", $0.createdAt.map(req.format.date) ?? ""].filter { !$0.isEmpty }.joined(separator: " · "))
         }
         let form = form ?? ResponseForm(onDate: today)
@@ -127,8 +127,9 @@ struct EscalationsWebController: RouteCollection {
         let (escalation, file) = try await load(req, .update)
         let f = { SupplyChainWeb.form(req, $0) }
         let form = ResponseForm(kind: f("kind"), onDate: f("on_date"), note: f("note"), documentURL: f("document_url"))
+        let document = SupplyChainWeb.document(req)
         do {
-            _ = try await EscalationService(context: req.change).respond(.init(kind: form.kind, onDate: form.onDate, note: form.note, documentURL: form.documentURL),
+            _ = try await EscalationService(context: req.change).respond(.init(kind: form.kind, onDate: form.onDate, note: form.note, documentURL: form.documentURL, document: document),
                                                                          to: escalation, principal: principal)
             return req.seeOther("/escalations/\(escalation.id!)?notice=response_saved")
         } catch let invalid as Invalid {

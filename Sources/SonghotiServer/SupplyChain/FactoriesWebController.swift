@@ -16,7 +16,8 @@ struct FactoriesWebController: RouteCollection {
         factories.get(":factoryID", use: show)
         factories.get(":factoryID", "edit", use: editForm)
         factories.post(":factoryID", use: update)
-        factories.post(":factoryID", "links", use: addLink)
+        factories.on(.POST, ":factoryID", "links", body: .collect(maxSize: ByteCount(integerLiteral: BodyLimit.uploadBytes)), use: addLink)
+        routes.get("documents", ":documentID") { try await SupplyChainDocuments.download($0) }
         factories.post(":factoryID", "merge", use: merge)
         routes.post("factory-merges", ":mergeID", "undo", use: undo)
     }
@@ -153,7 +154,7 @@ struct FactoriesWebController: RouteCollection {
     struct Fact: Encodable { let label: String; let value: String }
     struct CountRow: Encodable { let label: String; let count: Int }
     struct CaseRow: Encodable { let id: String; let reference: String; let category: String; let status: String }
-    struct LinkRow: Encodable { let brandID: String; let brand: String; let evidence: String; let period: String; let confidence: String; let sourceURL: String; let sourceNote: String; let recorded: String }
+    struct LinkRow: Encodable { let brandID: String; let brand: String; let evidence: String; let period: String; let confidence: String; let sourceURL: String; let sourceNote: String; let documentID: String?; let recorded: String }
     struct MergeRow: Encodable { let id: String; let mergedID: String; let name: String; let when: String; let undone: Bool }
     struct LinkForm: Encodable { var brandID = "", evidence = "", periodFrom = "", periodTo = "", confidence = "likely", sourceURL = "", sourceNote = "" }
     struct PageView: Encodable {
@@ -236,7 +237,7 @@ struct FactoriesWebController: RouteCollection {
             links: links.map { link in
                 LinkRow(brandID: link.brandID.uuidString, brand: brandNames[link.brandID] ?? "", evidence: req.t("link.evidence.\(link.evidence)"),
                         period: [link.periodFrom, link.periodTo].filter { !$0.isEmpty }.joined(separator: " – "),
-                        confidence: req.t("link.confidence.\(link.confidence)"), sourceURL: link.sourceURL, sourceNote: link.sourceNote,
+                        confidence: req.t("link.confidence.\(link.confidence)"), sourceURL: link.sourceURL, sourceNote: link.sourceNote, documentID: link.documentID?.uuidString,
                         recorded: [link.recordedBy.flatMap { users[$0] } ?? "", link.createdAt.map(req.format.date) ?? ""].filter { !$0.isEmpty }.joined(separator: " · "))
             },
             escalations: try await SupplyChainWeb.escalationRows(escalations, cases: caseMap, req),
@@ -257,10 +258,11 @@ struct FactoriesWebController: RouteCollection {
         let f = { SupplyChainWeb.form(req, $0) }
         let form = LinkForm(brandID: f("brand_id"), evidence: f("evidence"), periodFrom: f("period_from"), periodTo: f("period_to"),
                             confidence: f("confidence"), sourceURL: f("source_url"), sourceNote: f("source_note"))
+        let document = SupplyChainWeb.document(req)
         do {
             _ = try await BrandService(context: req.change).link(.init(brandID: form.brandID, factoryID: try factory.requireID().uuidString, evidence: form.evidence,
                                                                        periodFrom: form.periodFrom, periodTo: form.periodTo, confidence: form.confidence,
-                                                                       sourceURL: form.sourceURL, sourceNote: form.sourceNote), principal: principal)
+                                                                       sourceURL: form.sourceURL, sourceNote: form.sourceNote, document: document), principal: principal)
             return req.seeOther("/factories/\(try factory.requireID())?notice=link_saved#brands")
         } catch let invalid as Invalid {
             return try await page(req, factory, linkForm: form, errors: invalid.translated(req), status: .unprocessableEntity)

@@ -20,6 +20,10 @@ struct SupplyChainAPIController: RouteCollection {
         brands.patch(":brandID", use: updateBrand)
         brands.post(":brandID", "commitments", use: addCommitment)
         routes.get("sourcing-links", use: listLinks)
+        routes.on(.POST, "sourcing-links", ":linkID", "document", body: .collect(maxSize: ByteCount(integerLiteral: BodyLimit.uploadBytes)), use: linkDocument)
+        routes.on(.POST, "escalations", ":escalationID", "responses", ":responseID", "document", body: .collect(maxSize: ByteCount(integerLiteral: BodyLimit.uploadBytes)),
+                  use: responseDocument)
+        routes.get("documents", ":documentID") { try await SupplyChainDocuments.download($0) }
         routes.post("sourcing-links", use: createLink)
         routes.on(.POST, "supplier-imports", body: .collect(maxSize: ByteCount(integerLiteral: ImportsWebController.maximumBytes)), use: runImport)
         routes.get("supplier-imports", "review", use: reviewQueue)
@@ -254,10 +258,10 @@ struct SupplyChainAPIController: RouteCollection {
 
     struct LinkDTO: Content {
         let id: UUID; let brand_id: UUID; let factory_id: UUID; let evidence: String; let period_from: String; let period_to: String; let confidence: String
-        let source_url: String; let source_note: String; let import_id: UUID?; let recorded_by: UUID?; let recorded_at: Date?
+        let source_url: String; let source_note: String; let document_id: UUID?; let import_id: UUID?; let recorded_by: UUID?; let recorded_at: Date?
         init(_ link: SourcingLink) {
             id = link.id!; brand_id = link.brandID; factory_id = link.factoryID; evidence = link.evidence; period_from = link.periodFrom; period_to = link.periodTo
-            confidence = link.confidence; source_url = link.sourceURL; source_note = link.sourceNote; import_id = link.importID; recorded_by = link.recordedBy; recorded_at = link.createdAt
+            confidence = link.confidence; source_url = link.sourceURL; source_note = link.sourceNote; document_id = link.documentID; import_id = link.importID; recorded_by = link.recordedBy; recorded_at = link.createdAt
         }
     }
 
@@ -289,6 +293,41 @@ struct SupplyChainAPIController: RouteCollection {
                                                                    sourceURL: body.source_url ?? "", sourceNote: body.source_note ?? ""), principal: principal)
         }
         return try await req.created(LinkDTO(link), at: "/api/v1/sourcing-links?factory_id=\(link.factoryID)")
+    }
+
+    struct Upload: Content { var file: File }
+
+    private func upload(_ req: Request) throws -> SupplyChainDocuments.Upload {
+        guard let upload = try? req.content.decode(Upload.self), upload.file.data.readableBytes > 0 else {
+            throw ValidationFailure(errors: [FieldError(field: "file", message: req.t("evidence.error.empty"))])
+        }
+        return SupplyChainDocuments.Upload(data: Data(buffer: upload.file.data), filename: upload.file.filename)
+    }
+
+    private func refusals<T>(_ req: Request, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let refusal as EvidenceStore.Refusal {
+            throw ValidationFailure(errors: [FieldError(field: "file", message: req.t(EvidenceStore.refusalKey(refusal)))])
+        }
+    }
+
+    /// multipart/form-data, one part named `file`: the link's source document (replaces an earlier one).
+    func linkDocument(req: Request) async throws -> LinkDTO {
+        let principal = try authorize(req, .edit)
+        guard let id = req.parameters.get("linkID", as: UUID.self), let link = try await SourcingLink.find(id, on: req.db) else { throw Abort(.notFound) }
+        let file = try upload(req)
+        try await refusals(req) { try await SupplyChainDocuments(context: req.change).attach(file, toLink: link, principal: principal) }
+        return LinkDTO(link)
+    }
+
+    /// multipart/form-data, one part named `file`: a document that came with a brand's answer.
+    func responseDocument(req: Request) async throws -> EscalationDTO {
+        let principal = try authorize(req, .escalate)
+        let escalation = try await loadEscalation(req, .update)
+        guard let id = req.parameters.get("responseID", as: UUID.self), let response = try await EscalationResponse.find(id, on: req.db),
+              response.escalationID == escalation.id else { throw Abort(.notFound) }
+        let file = try upload(req)
+        try await refusals(req) { try await SupplyChainDocuments(context: req.change).attach(file, toResponse: response, of: escalation, principal: principal) }
+        return try await dto(escalation, req)
     }
 
     // MARK: imports
@@ -361,7 +400,7 @@ struct SupplyChainAPIController: RouteCollection {
 
     // MARK: escalations
 
-    struct ResponseDTO: Content { let id: UUID; let kind: String; let on_date: String; let note: String; let document_url: String; let recorded_by: UUID }
+    struct ResponseDTO: Content { let id: UUID; let kind: String; let on_date: String; let note: String; let document_url: String; let document_id: UUID?; let recorded_by: UUID }
     struct EscalationDTO: Content {
         let id: UUID; let case_id: UUID; let brand_id: UUID; let language: String; let channel: String; let sent_on: String; let deadline: String
         let names_included: Int; let subject: String; let letter: String; let overdue: Bool; let responses: [ResponseDTO]
@@ -374,7 +413,7 @@ struct SupplyChainAPIController: RouteCollection {
         return EscalationDTO(id: escalation.id!, case_id: escalation.caseID, brand_id: escalation.brandID, language: escalation.language, channel: escalation.channel,
                              sent_on: escalation.sentOn, deadline: escalation.deadline, names_included: escalation.namesIncluded, subject: letter.subject, letter: letter.body,
                              overdue: EscalationService.record(escalation, responses: responses).isOverdue(today: today),
-                             responses: responses.map { ResponseDTO(id: $0.id!, kind: $0.kind, on_date: $0.onDate, note: $0.note, document_url: $0.documentURL, recorded_by: $0.recordedBy) })
+                             responses: responses.map { ResponseDTO(id: $0.id!, kind: $0.kind, on_date: $0.onDate, note: $0.note, document_url: $0.documentURL, document_id: $0.documentID, recorded_by: $0.recordedBy) })
     }
 
     private func caseFor(_ req: Request, _ action: CasePolicy.Action) async throws -> CaseFile {

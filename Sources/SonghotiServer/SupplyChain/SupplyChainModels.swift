@@ -161,9 +161,42 @@ final class SourcingLink: Model, @unchecked Sendable {
     @Field(key: "source_url") var sourceURL: String
     @Field(key: "source_note") var sourceNote: String
     @OptionalField(key: "import_id") var importID: UUID?
+    /// A source document kept with the evidence (sealed on disk like case evidence).
+    @OptionalField(key: "document_id") var documentID: UUID?
     @OptionalField(key: "recorded_by") var recordedBy: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+}
+
+/// A document kept as the source of a sourcing link or with a brand's answer: sealed on disk, name sealed.
+final class Document: Model, SealedFileRecord, @unchecked Sendable {
+    static let schema = "documents"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "filename") var filename: Data
+    @Field(key: "media_type") var mediaType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "uploaded_by") var uploadedBy: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+struct CreateSupplyChainDocuments: AsyncMigration {
+    var name: String { "CreateSupplyChainDocuments" }
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Document.schema)
+            .id()
+            .field("filename", .data, .required)
+            .field("media_type", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("uploaded_by", .uuid, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(SourcingLink.schema).field("document_id", .uuid).update()
+        try await database.schema(EscalationResponse.schema).field("document_id", .uuid).update()
+    }
+    func revert(on database: any Database) async throws { try await database.schema(Document.schema).delete() }
 }
 
 /// One supplier list brought in (dry runs are not stored).
@@ -236,6 +269,7 @@ final class EscalationResponse: Model, @unchecked Sendable {
     @Field(key: "on_date") var onDate: String
     @Field(key: "note") var note: String
     @Field(key: "document_url") var documentURL: String
+    @OptionalField(key: "document_id") var documentID: UUID?
     @Field(key: "recorded_by") var recordedBy: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}

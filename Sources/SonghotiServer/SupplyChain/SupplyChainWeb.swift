@@ -91,6 +91,14 @@ enum SupplyChainWeb {
         }
     }
 
+    struct DocumentForm: Content { var document: File? }
+
+    /// The optional `document` file of a multipart form (an empty file input sends an empty part).
+    static func document(_ req: Request) -> SupplyChainDocuments.Upload? {
+        guard let file = (try? req.content.decode(DocumentForm.self))?.document, file.data.readableBytes > 0 else { return nil }
+        return SupplyChainDocuments.Upload(data: Data(buffer: file.data), filename: file.filename)
+    }
+
     static func lines(_ text: String) -> [String] {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

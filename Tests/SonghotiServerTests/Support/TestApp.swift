@@ -197,13 +197,13 @@ func htmlEscaped(_ text: String) -> String {
 }
 
 /// A multipart/form-data body with one file part and optional text fields.
-func multipart(file: Data, filename: String, contentType: String, fields: [String: String] = [:]) -> (HTTPHeaders, ByteBuffer) {
+func multipart(file: Data, filename: String, contentType: String, fields: [String: String] = [:], name: String = "file") -> (HTTPHeaders, ByteBuffer) {
     let boundary = "songhoti-test-\(UUID().uuidString)"
     var body = Data()
     for (name, value) in fields {
         body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
     }
-    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(contentType)\r\n\r\n".utf8))
+    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(contentType)\r\n\r\n".utf8))
     body.append(file)
     body.append(Data("\r\n--\(boundary)--\r\n".utf8))
     var headers = HTTPHeaders()
