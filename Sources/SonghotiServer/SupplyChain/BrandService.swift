@@ -164,13 +164,8 @@ struct BrandService {
         link.sourceNote = note
         link.recordedBy = principal.userID
         let documents = SupplyChainDocuments(context: context)
-        var document: Document?
-        if let upload = input.document {
-            do { document = try documents.prepare(upload, principal: principal) } catch let refusal as EvidenceStore.Refusal {
-                throw Invalid(fields: ["document": EvidenceStore.refusalKey(refusal)])
-            }
-            link.documentID = document?.id
-        }
+        let document = try documents.prepareIfGiven(input.document, principal: principal)
+        link.documentID = document?.id
         let context = self.context
         try await documents.save(document) { db in
             try await link.create(on: db)

@@ -23,6 +23,14 @@ struct SupplyChainDocuments {
     /// What a document belongs to decides who may download it.
     enum Owner { case link(SourcingLink), response(EscalationResponse, Escalation) }
 
+    /// The optional document of a form or JSON change, sealed; a refused file is a field error on `document`.
+    func prepareIfGiven(_ upload: Upload?, principal: Principal) throws -> Document? {
+        guard let upload else { return nil }
+        do { return try prepare(upload, principal: principal) } catch let refusal as EvidenceStore.Refusal {
+            throw Invalid(fields: ["document": EvidenceStore.refusalKey(refusal)])
+        }
+    }
+
     /// Saves a prepared document with the change that refers to it; the sealed file is removed if that fails.
     func save<T: Sendable>(_ document: Document?, with body: @Sendable @escaping (any Database) async throws -> T) async throws -> T {
         do {
@@ -38,22 +46,26 @@ struct SupplyChainDocuments {
 
     /// Attaches a document to an existing sourcing link or answer (the API's upload endpoints).
     func attach(_ upload: Upload, toLink link: SourcingLink, principal: Principal) async throws {
-        let document = try prepare(upload, principal: principal)
-        let context = self.context
-        try await save(document) { db in
-            link.documentID = document.id
+        try await attach(upload, principal: principal, audit: ("sourcing.document", "factory", link.factoryID.uuidString)) { id, db in
+            link.documentID = id
             try await link.update(on: db)
-            try await context.audit("sourcing.document", "factory", link.factoryID.uuidString, on: db)
         }
     }
 
     func attach(_ upload: Upload, toResponse response: EscalationResponse, of escalation: Escalation, principal: Principal) async throws {
+        try await attach(upload, principal: principal, audit: ("case.escalation_document", "case", escalation.caseID.uuidString)) { id, db in
+            response.documentID = id
+            try await response.update(on: db)
+        }
+    }
+
+    private func attach(_ upload: Upload, principal: Principal, audit: (String, String, String),
+                        _ point: @Sendable @escaping (UUID?, any Database) async throws -> Void) async throws {
         let document = try prepare(upload, principal: principal)
         let context = self.context
         try await save(document) { db in
-            response.documentID = document.id
-            try await response.update(on: db)
-            try await context.audit("case.escalation_document", "case", escalation.caseID.uuidString, on: db)
+            try await point(document.id, db)
+            try await context.audit(audit.0, audit.1, audit.2, on: db)
         }
     }
 

@@ -179,13 +179,8 @@ struct EscalationService {
         response.documentURL = url
         response.recordedBy = principal.userID
         let documents = SupplyChainDocuments(context: context)
-        var document: Document?
-        if let upload = input.document {
-            do { document = try documents.prepare(upload, principal: principal) } catch let refusal as EvidenceStore.Refusal {
-                throw Invalid(fields: ["document": EvidenceStore.refusalKey(refusal)])
-            }
-            response.documentID = document?.id
-        }
+        let document = try documents.prepareIfGiven(input.document, principal: principal)
+        response.documentID = document?.id
         let context = self.context
         try await documents.save(document) { db in
             try await response.create(on: db)
