@@ -143,16 +143,8 @@ struct BenchMatching: AsyncCommand {
     /// The real facilities plus generated ones in the same countries, with names made of common trade words.
     static func registry(real: [SupplierListRow], size: Int, random: inout SeededRandom) -> [FactoryRecord] {
         func make(name: String, address: String, country: String, osID: String?) -> FactoryRecord {
-            let factory = FactoryRecord()
-            factory.id = UUID()
-            factory.name = name
-            factory.normalisedName = FactoryNormaliser.normalisedName(name)
-            factory.country = country
-            factory.address = address
-            (factory.division, factory.district, factory.upazila, factory.products, factory.parentCompany, factory.source) = ("", "", "", "", "", "bench")
+            let factory = FactoryRecord(name: name, country: country, address: address, source: "bench", by: nil)
             factory.osID = osID
-            factory.unionPresence = FactoryRecord.UnionPresence.unknown.rawValue
-            factory.closed = false
             return factory
         }
         var result = real.map { make(name: $0.name, address: $0.address, country: $0.countryCode ?? "", osID: $0.osID) }

@@ -27,6 +27,11 @@ struct BrandService {
 
     static func normalisedName(_ name: String) -> String { FactoryNormaliser.normalisedName(name) }
 
+    /// An http(s) address of at most `maximum` characters (website, evidence and answer documents).
+    static func isWebAddress(_ text: String, maximum: Int = 500) -> Bool {
+        (text.hasPrefix("https://") || text.hasPrefix("http://")) && text.count <= maximum
+    }
+
     private func authorize(_ principal: Principal) throws {
         if case .deny(let why) = SupplyChainPolicy.decide(principal, .edit) { throw Abort(.forbidden, reason: why) }
     }
@@ -36,7 +41,7 @@ struct BrandService {
         let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines)
         if creating || name != nil, (name ?? "").isEmpty || (name ?? "").count > 200 { fields["name"] = "form.error.required_short" }
         if let country = input.headquarters, !country.trimmingCharacters(in: .whitespaces).isEmpty, Countries.isoCode(for: country) == nil { fields["headquarters"] = "case.error.country" }
-        if let website = input.website?.trimmingCharacters(in: .whitespaces), !website.isEmpty, !(website.hasPrefix("https://") || website.hasPrefix("http://")) || website.count > 300 {
+        if let website = input.website?.trimmingCharacters(in: .whitespaces), !website.isEmpty, !Self.isWebAddress(website, maximum: 300) {
             fields["website"] = "brand.error.url"
         }
         for (key, value) in [("accord_from", input.accordFrom), ("accord_to", input.accordTo)] where !Self.isDate(value ?? "") { fields[key] = "worker.error.date" }
@@ -149,7 +154,7 @@ struct BrandService {
         }
         let url = input.sourceURL.trimmingCharacters(in: .whitespaces)
         let note = input.sourceNote.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !url.isEmpty, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count > 500 { fields["source_url"] = "brand.error.url" }
+        if !url.isEmpty, !Self.isWebAddress(url) { fields["source_url"] = "brand.error.url" }
         if url.isEmpty && note.isEmpty && input.document == nil { fields["source_note"] = "link.error.source" }
         if note.count > 2000 { fields["source_note"] = "form.error.too_long" }
         guard fields.isEmpty, let brand, let factory else { throw Invalid(fields: fields) }

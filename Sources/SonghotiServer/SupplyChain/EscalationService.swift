@@ -168,7 +168,7 @@ struct EscalationService {
         if CalendarDate.parse(input.onDate) == nil { fields["on_date"] = "worker.error.date" }
         else if input.onDate < escalation.sentOn { fields["on_date"] = "escalation.error.before_sent" }
         let url = input.documentURL.trimmingCharacters(in: .whitespaces)
-        if !url.isEmpty, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count > 500 { fields["document_url"] = "brand.error.url" }
+        if !url.isEmpty, !BrandService.isWebAddress(url) { fields["document_url"] = "brand.error.url" }
         if input.note.count > 4000 { fields["note"] = "form.error.too_long" }
         guard fields.isEmpty else { throw Invalid(fields: fields) }
         let response = EscalationResponse()

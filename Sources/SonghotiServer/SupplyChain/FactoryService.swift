@@ -94,18 +94,7 @@ struct FactoryService {
         try authorize(principal, .edit)
         let fields = validate(input, creating: true)
         guard fields.isEmpty else { throw Invalid(fields: fields) }
-        let factory = FactoryRecord()
-        factory.id = UUID()
-        factory.address = ""
-        factory.division = ""
-        factory.district = ""
-        factory.upazila = ""
-        factory.products = ""
-        factory.parentCompany = ""
-        factory.unionPresence = FactoryRecord.UnionPresence.unknown.rawValue
-        factory.closed = false
-        factory.source = "entered by hand"
-        factory.createdBy = principal.userID
+        let factory = FactoryRecord(name: "", country: "", source: "entered by hand", by: principal.userID)
         apply(input, to: factory)
         let context = self.context
         try await context.write { db in

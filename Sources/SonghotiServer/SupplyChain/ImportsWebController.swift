@@ -97,27 +97,10 @@ struct ImportsWebController: RouteCollection {
 
     func report(req: Request) async throws -> Response {
         _ = try SupplyChainWeb.authorize(req, .view)
-        guard let id = req.parameters.get("importID", as: UUID.self), let batch = try await SupplierImport.find(id, on: req.db) else { throw Abort(.notFound) }
-        let rows = try await SupplierImportRow.query(on: req.db).filter(\.$importID == id).sort(\.$row).all()
-        let osIDs = try await Self.osIDs(rows.compactMap(\.factoryID), on: req.db)
-        var reviewIDs: [Int: UUID] = [:]
-        let reports = rows.map { row -> SupplierImportService.RowReport in
-            let parts = row.reason.split(separator: " ").map(String.init)
-            if row.outcome == "review" { reviewIDs[row.row] = row.id }
-            return .init(row: row.row, outcome: row.outcome, factory_id: row.factoryID, os_id: row.factoryID.flatMap { osIDs[$0] }, score: row.score,
-                         reason: parts.first ?? "", problems: Array(parts.dropFirst()), name: row.name, country: row.country, candidates: [])
+        guard let id = req.parameters.get("importID", as: UUID.self), let (report, reviewIDs) = try await SupplierImportService.storedReport(id, on: req.db) else {
+            throw Abort(.notFound)
         }
-        let report = SupplierImportService.Report(import_id: id, dry_run: false, filename: batch.filename, format: batch.format, brand_id: batch.brandID,
-                                                  counts: ["matched": batch.matched, "review": batch.review, "new": batch.created, "rejected": batch.rejected], rows: reports)
         return try await reportPage(req, report, reviewIDs: reviewIDs, status: .ok)
-    }
-
-    static func osIDs(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
-        var result: [UUID: String] = [:]
-        for chunk in Array(Set(ids)).chunks(of: 500) {
-            for factory in try await FactoryRecord.query(on: db).filter(\.$id ~~ Array(chunk)).all() { if let os = factory.osID { result[factory.id!] = os } }
-        }
-        return result
     }
 
     struct QueueRow: Encodable { let id: String; let row: Int; let filename: String; let name: String; let country: String; let score: String }

@@ -211,6 +211,29 @@ struct SupplierImportService {
         return report
     }
 
+    /// The report of a stored import, as it was written (candidates of review rows included), and the ids of
+    /// its review rows by row number; nil for an unknown import.
+    static func storedReport(_ id: UUID, on db: any Database) async throws -> (Report, reviewRows: [Int: UUID])? {
+        guard let batch = try await SupplierImport.find(id, on: db) else { return nil }
+        let rows = try await SupplierImportRow.query(on: db).filter(\.$importID == id).sort(\.$row).all()
+        var osIDs: [UUID: String] = [:]
+        for chunk in Array(Set(rows.compactMap(\.factoryID))).chunks(of: 500) {
+            for factory in try await FactoryRecord.query(on: db).filter(\.$id ~~ Array(chunk)).all() { if let os = factory.osID { osIDs[factory.id!] = os } }
+        }
+        var reviewRows: [Int: UUID] = [:]
+        let reports = rows.map { row -> RowReport in
+            // The stored reason is the outcome's reason followed by the row's dropped-field problems.
+            let parts = row.reason.split(separator: " ").map(String.init)
+            if row.outcome == MatchResult.Outcome.review.rawValue { reviewRows[row.row] = row.id }
+            return RowReport(row: row.row, outcome: row.outcome, factory_id: row.factoryID, os_id: row.factoryID.flatMap { osIDs[$0] }, score: row.score,
+                             reason: parts.first ?? "", problems: Array(parts.dropFirst()), name: row.name, country: row.country,
+                             candidates: (try? JSONDecoder().decode([Candidate].self, from: Data(row.candidates.utf8))) ?? [])
+        }
+        let report = Report(import_id: id, dry_run: false, filename: batch.filename, format: batch.format, brand_id: batch.brandID,
+                            counts: ["matched": batch.matched, "review": batch.review, "new": batch.created, "rejected": batch.rejected], rows: reports)
+        return (report, reviewRows)
+    }
+
     struct Details: Codable, Sendable {
         var sector: String?
         var products: [String]
@@ -229,23 +252,18 @@ struct SupplierImportService {
     }
 
     static func factory(from row: SupplierListRow, source: String, by user: UUID) -> FactoryRecord {
-        let factory = FactoryRecord()
-        factory.id = UUID()
-        factory.name = row.name
-        factory.normalisedName = FactoryNormaliser.normalisedName(row.name)
-        factory.country = row.countryCode ?? ""
-        factory.address = row.address
-        (factory.division, factory.district, factory.upazila) = ("", "", "")
-        factory.latitude = row.latitude
-        factory.longitude = row.longitude
-        factory.osID = row.osID
-        factory.workerBand = row.workerBand?.rawValue
-        factory.products = row.productTypes.joined(separator: ", ")
-        factory.parentCompany = row.parentCompany ?? ""
-        factory.unionPresence = FactoryRecord.UnionPresence.unknown.rawValue
-        factory.closed = false
-        factory.source = source
-        factory.createdBy = user
+        factory(name: row.name, address: row.address, countryCode: row.countryCode, osID: row.osID, details: Details(row), source: source, by: user)
+    }
+
+    /// A new factory from a list row's fields (at import, or when a reviewer decides the row is a new factory).
+    static func factory(name: String, address: String, countryCode: String?, osID: String?, details: Details?, source: String, by user: UUID) -> FactoryRecord {
+        let factory = FactoryRecord(name: name, country: countryCode ?? "", address: address, source: source, by: user)
+        factory.latitude = details?.latitude
+        factory.longitude = details?.longitude
+        factory.osID = osID
+        factory.workerBand = details?.worker_band
+        factory.products = details?.products.joined(separator: ", ") ?? ""
+        factory.parentCompany = details?.parent_company ?? ""
         return factory
     }
 
@@ -328,23 +346,8 @@ struct SupplierImportService {
                 row.resolution = SupplierImportRow.Resolution.accepted.rawValue
                 try await Self.addAliases([(id, row.name)], source: "supplier list \(batch.filename)", by: userID, on: db)
             case .newFactory:
-                let factory = FactoryRecord()
-                factory.id = UUID()
-                factory.name = row.name
-                factory.normalisedName = FactoryNormaliser.normalisedName(row.name)
-                factory.country = row.countryCode ?? ""
-                factory.address = row.address
-                (factory.division, factory.district, factory.upazila) = ("", "", "")
-                factory.latitude = details?.latitude
-                factory.longitude = details?.longitude
-                factory.osID = row.osID
-                factory.workerBand = details?.worker_band
-                factory.products = details?.products.joined(separator: ", ") ?? ""
-                factory.parentCompany = details?.parent_company ?? ""
-                factory.unionPresence = FactoryRecord.UnionPresence.unknown.rawValue
-                factory.closed = false
-                factory.source = "supplier list \(batch.filename)"
-                factory.createdBy = userID
+                let factory = Self.factory(name: row.name, address: row.address, countryCode: row.countryCode, osID: row.osID, details: details,
+                                           source: "supplier list \(batch.filename)", by: userID)
                 try await factory.create(on: db)
                 row.factoryID = factory.id
                 row.resolution = SupplierImportRow.Resolution.newFactory.rawValue

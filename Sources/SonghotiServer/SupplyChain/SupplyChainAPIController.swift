@@ -355,18 +355,10 @@ struct SupplyChainAPIController: RouteCollection {
 
     func importReport(req: Request) async throws -> SupplierImportService.Report {
         _ = try authorize(req, .view)
-        guard let id = req.parameters.get("importID", as: UUID.self), let batch = try await SupplierImport.find(id, on: req.db) else { throw Abort(.notFound) }
-        let rows = try await SupplierImportRow.query(on: req.db).filter(\.$importID == id).sort(\.$row).all()
-        let osIDs = try await ImportsWebController.osIDs(rows.compactMap(\.factoryID), on: req.db)
-        return SupplierImportService.Report(
-            import_id: id, dry_run: false, filename: batch.filename, format: batch.format, brand_id: batch.brandID,
-            counts: ["matched": batch.matched, "review": batch.review, "new": batch.created, "rejected": batch.rejected],
-            rows: rows.map { row in
-                let parts = row.reason.split(separator: " ").map(String.init)
-                let candidates = (try? JSONDecoder().decode([SupplierImportService.Candidate].self, from: Data(row.candidates.utf8))) ?? []
-                return .init(row: row.row, outcome: row.outcome, factory_id: row.factoryID, os_id: row.factoryID.flatMap { osIDs[$0] }, score: row.score,
-                             reason: parts.first ?? "", problems: Array(parts.dropFirst()), name: row.name, country: row.country, candidates: candidates)
-            })
+        guard let id = req.parameters.get("importID", as: UUID.self), let (report, _) = try await SupplierImportService.storedReport(id, on: req.db) else {
+            throw Abort(.notFound)
+        }
+        return report
     }
 
     struct ReviewRowDTO: Content {

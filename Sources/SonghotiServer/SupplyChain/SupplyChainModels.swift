@@ -37,6 +37,21 @@ final class FactoryRecord: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+
+    /// A new record (with its id) whose other registry fields start empty, union presence unknown, open.
+    convenience init(name: String, country: String, address: String = "", source: String, by user: UUID?) {
+        self.init()
+        id = UUID()
+        self.name = name
+        normalisedName = FactoryNormaliser.normalisedName(name)
+        self.country = country
+        self.address = address
+        (division, district, upazila, products, parentCompany) = ("", "", "", "", "")
+        unionPresence = UnionPresence.unknown.rawValue
+        closed = false
+        self.source = source
+        createdBy = user
+    }
 }
 
 /// Another name a factory is known by: from a merge, an accepted import row, or entered by hand.
