@@ -19,7 +19,19 @@ struct RoutePolicyTests {
     static let admins: Set<Role> = [.administrator]
     static let caseHandlers: Set<Role> = [.caseworker, .coordinator]
     static let ledgerReaders: Set<Role> = [.coordinator, .programmeOfficer, .administrator]
-    static let table: [String: Access] = coreTable.merging(supplyChainTable) { first, _ in first }
+    static let table: [String: Access] = coreTable.merging(supplyChainTable) { first, _ in first }.merging(entitlementsTable) { first, _ in first }
+    static let entitlementsTable: [String: Access] = [
+        "GET /entitlements": .everyone,
+        "POST /entitlements": .everyone,
+        "GET /cases/:caseID/workers/:workerID/entitlements": .roles(caseHandlers),
+        "POST /cases/:caseID/workers/:workerID/entitlements": .roles(caseHandlers),
+        "GET /cases/:caseID/entitlements/:calculationID": .everyone,
+        "POST /api/v1/entitlements/calculate": .everyone,
+        "GET /api/v1/entitlements/rules": .everyone,
+        "POST /api/v1/cases/:caseID/workers/:workerID/entitlements": .roles(caseHandlers),
+        "GET /api/v1/cases/:caseID/entitlements": .everyone,
+        "GET /api/v1/cases/:caseID/entitlements/:calculationID": .everyone,
+    ]
     static let coreTable: [String: Access] = [
         "GET /healthz": .publicRoute,
         "GET /readyz": .publicRoute,
@@ -203,7 +215,7 @@ struct RoutePolicyTests {
     /// Unknown ids for the supply-chain routes (allowed roles then get 404, denied roles 403).
     static func supplyChainParameters(in path: String) -> String {
         var path = path
-        for name in [":factoryID", ":brandID", ":importID", ":rowID", ":escalationID", ":mergeID", ":linkID", ":responseID", ":documentID"] {
+        for name in [":factoryID", ":brandID", ":importID", ":rowID", ":escalationID", ":mergeID", ":linkID", ":responseID", ":documentID", ":calculationID"] {
             path = path.replacingOccurrences(of: name, with: UUID().uuidString)
         }
         return path.replacingOccurrences(of: ":language", with: "en")

@@ -98,7 +98,7 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/cases/{caseID}/attachments", summary: "Upload evidence (multipart/form-data, one part named file; JPEG, PNG, PDF or audio, at most 20 MB, recognised by content). Stored encrypted on disk; SHA-256, uploader and time recorded", tag: "cases", parameters: [idParameter("caseID")], requestSchema: "Upload", responseStatus: 201, responseSchema: "Attachment"),
         Operation(method: "get", path: "/api/v1/tasks", summary: "Open tasks assigned to the caller (assignee=me), soonest first; include_done=true adds finished ones", tag: "tasks",
                   parameters: [queryParameter("assignee", "only 'me'"), queryParameter("include_done", "true or false")], responseSchema: "TaskList"),
-    ] + supplyChainOperations
+    ] + supplyChainOperations + entitlementOperations
 
     static func queryParameter(_ name: String, _ description: String) -> JSONValue {
         .object([("name", .string(name)), ("in", .string("query")), ("description", .string(description)), ("schema", .object([("type", .string("string"))]))])
@@ -307,7 +307,7 @@ enum OpenAPIDocument {
                 ("detail", type("string")),
                 ("errors", .object([("type", .string("array")), ("items", object([("field", type("string")), ("message", type("string"))], required: ["field", "message"]))])),
             ], required: ["type", "title", "status"])),
-        ] + supplyChainSchemas
+        ] + supplyChainSchemas + entitlementSchemas
     }
 
     static var document: JSONValue {

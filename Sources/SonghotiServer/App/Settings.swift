@@ -40,6 +40,8 @@ public struct Settings: Sendable {
     public var postgresSchema: String?
     /// Where encrypted evidence files are kept.
     public var evidenceDirectory: String
+    /// Directory of the entitlement rules files (default `Resources/Entitlements`).
+    public var rulesDirectory: String?
 
     public init(
         database: DatabaseTarget,
@@ -50,7 +52,8 @@ public struct Settings: Sendable {
         timeZone: TimeZone = TimeZone(identifier: "Asia/Dhaka") ?? .gmt,
         bcryptCost: Int = 12,
         postgresSchema: String? = nil,
-        evidenceDirectory: String = "data/evidence"
+        evidenceDirectory: String = "data/evidence",
+        rulesDirectory: String? = nil
     ) {
         self.database = database
         self.keyFile = keyFile
@@ -61,6 +64,7 @@ public struct Settings: Sendable {
         self.bcryptCost = max(12, bcryptCost)
         self.postgresSchema = postgresSchema
         self.evidenceDirectory = evidenceDirectory
+        self.rulesDirectory = rulesDirectory
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
@@ -72,7 +76,8 @@ public struct Settings: Sendable {
             forceSecureCookies: flag("SONGHOTI_SECURE_COOKIES"),
             trustProxy: flag("SONGHOTI_TRUST_PROXY"),
             timeZone: env["SONGHOTI_TIME_ZONE"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Dhaka") ?? .gmt,
-            evidenceDirectory: env["SONGHOTI_EVIDENCE_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "data/evidence"
+            evidenceDirectory: env["SONGHOTI_EVIDENCE_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "data/evidence",
+            rulesDirectory: env["SONGHOTI_RULES_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 }

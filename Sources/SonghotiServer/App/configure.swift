@@ -41,6 +41,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateCaseSearch(dialect: app.dialect))
     app.migrations.add(CreateSupplyChain())
     app.migrations.add(CreateSupplyChainDocuments())
+    app.migrations.add(CreateEntitlementCalculations())
+    // The entitlement rules are validated before anything else runs: a bad rules file stops the start, naming the rule.
+    app.ruleBook = try Application.loadRuleBook(directory: settings.rulesDirectory ?? resources + "Entitlements")
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordPolicy = PasswordPolicy(commonPasswords: PasswordPolicy.parseList(
@@ -91,6 +94,7 @@ func routes(_ app: Application) throws {
     try staff.register(collection: ImportsWebController())
     try staff.register(collection: EscalationsWebController())
     try staff.register(collection: LedgerWebController())
+    try staff.register(collection: EntitlementsWebController())
 
     let api = app.grouped("api", "v1")
     api.get("openapi.json") { try OpenAPIDocument.response($0) }
@@ -102,6 +106,7 @@ func routes(_ app: Application) throws {
     try authenticated.register(collection: TasksAPIController())
     try authenticated.register(collection: RemedyTotalsAPIController())
     try authenticated.register(collection: SupplyChainAPIController())
+    try authenticated.register(collection: EntitlementsAPIController())
 }
 
 /// Work every command that touches data does first: the dialect's preparation, then the key ring check.

@@ -196,6 +196,8 @@ struct CaseClaims {
         guard fields.isEmpty else { throw Invalid(fields: fields) }
         let placed = try app.fieldProtection.cipher.place(claim, sealed: file.restricted, context: CaseWorkerLink.claimContext(try link.requireID()))
         (link.claim, link.claimSealed) = (placed.clear ?? "", placed.sealed)
+        // A hand-edited amount no longer comes from the saved calculation (which stays on the case).
+        if link.calculationID != nil, owed != link.owed || input.component != link.owedComponent { link.calculationID = nil }
         link.owedMinor = owed?.minorUnits
         link.owedCurrency = owed?.currency
         link.owedComponent = input.component

@@ -50,11 +50,13 @@ final class CaseWorkerLink: Model, @unchecked Sendable {
     /// What this worker claims, in clear on ordinary cases ("" when restricted: see `claimSealed`).
     @Field(key: "claim") var claim: String
     @OptionalField(key: "claim_sealed") var claimSealed: Data?
-    /// What the worker is owed, as recorded by the caseworker (the entitlements calculator will propose it).
+    /// What the worker is owed: entered by the caseworker, or the total of a saved entitlement calculation.
     @OptionalField(key: "owed_minor") var owedMinor: Int64?
     @OptionalField(key: "owed_currency") var owedCurrency: String?
     /// What the owed amount is for (`OwedComponent`): wages, overtime, severance … (the wage-theft ledger groups by it).
     @OptionalField(key: "owed_component") var owedComponent: String?
+    /// The saved entitlement calculation the owed amount comes from (nil once the amount is edited by hand).
+    @OptionalField(key: "calculation_id") var calculationID: UUID?
     /// This worker's own outcome (a collective case can end differently for each worker).
     @OptionalField(key: "outcome") var outcome: String?
     init() {}

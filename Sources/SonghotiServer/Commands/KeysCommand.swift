@@ -115,4 +115,5 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(EntitlementsCommand(), as: "entitlements")
 }

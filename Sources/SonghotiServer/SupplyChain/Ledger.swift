@@ -32,8 +32,21 @@ struct LedgerService {
         let caseIDs = Array(factoryOf.keys)
         var entries: [WageLedger.Entry] = []
         for chunk in caseIDs.chunks(of: 500) {
-            for link in try await CaseWorkerLink.query(on: db).filter(\.$caseID ~~ Array(chunk)).all() {
+            let links = try await CaseWorkerLink.query(on: db).filter(\.$caseID ~~ Array(chunk)).all()
+            // A claim whose amount comes from a saved calculation counts by the calculation's components.
+            let calculationIDs = links.compactMap(\.calculationID)
+            var calculations: [UUID: EntitlementCalculation] = [:]
+            if !calculationIDs.isEmpty {
+                for record in try await EntitlementCalculation.query(on: db).filter(\.$id ~~ calculationIDs).all() { calculations[record.id!] = record }
+            }
+            for link in links {
                 guard let owed = link.owed, let factory = factoryOf[link.caseID] else { continue }
+                if let id = link.calculationID, let record = calculations[id], record.currency == owed.currency, record.owedTotalMinor == owed.minorUnits {
+                    for (component, minor) in record.components.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where minor != 0 {
+                        entries.append(.init(key: factory.uuidString, stage: .owed, component: component, amount: Money(minorUnits: minor, currency: owed.currency)))
+                    }
+                    continue
+                }
                 entries.append(.init(key: factory.uuidString, stage: .owed, component: link.owedComponent.flatMap(OwedComponent.init(rawValue:)) ?? .wages, amount: owed))
             }
             for item in try await RemedyItem.query(on: db).filter(\.$caseID ~~ Array(chunk)).all() {

@@ -64,6 +64,7 @@ extension Request {
         links.append(("/factories", "nav.factories"))
         links.append(("/brands", "nav.brands"))
         if SupplyChainPolicy.decide(principal, .viewLedger).isAllowed { links.append(("/ledger", "nav.ledger")) }
+        links.append(("/entitlements", "nav.entitlements"))
         links.append(("/partners", "nav.partners"))
         if UserPolicy.decide(principal, .list).isAllowed { links.append(("/admin/users", "nav.users")) }
         if OfficePolicy.decide(principal, .create).isAllowed || principal.role == .administrator {
