@@ -136,7 +136,7 @@ struct EntitlementsTests {
     }
 
     @Test func aCalculationSavedToAClaimFeedsTheTotalsAndTheLedger() async throws {
-        try await withTestApp { app, _ in
+        try await withTestApp { app, environment in
             let s = try await Self.setting(app, restricted: true)
             let browser = try await Fixtures.session(app, for: s.caseworker)
             let path = "/cases/\(s.file.id!)/workers/\(s.worker.id!)/entitlements"
@@ -186,6 +186,16 @@ struct EntitlementsTests {
             #expect(try await browser.post(path, form).status == .seeOther)
             let again = try #require(try await CaseWorkerLink.query(on: app.db).filter(\.$caseID == s.file.id!).first())
             #expect(again.owedMinor == 4_690_000 && again.calculationID != nil)
+            // Key rotation re-seals saved calculations, which still open afterwards.
+            let rotated = app.fieldProtection.keyRing.rotated(now: Date())
+            try KeyFile(settings: environment.settings).save(rotated)
+            let protection = FieldProtection(keyRing: rotated)
+            try await protection.recordChecks(app, existing: [1], now: Date())
+            app.fieldProtection = protection
+            _ = try await EncryptedColumns.reencrypt(app, cipher: protection.cipher, activeKeyID: rotated.activeKeyID, batchSize: 50) { _, _ in }
+            #expect(try await EncryptedColumns.census(on: app.db)["entitlement_calculations.result_sealed"] == [2: 2])
+            let reopened = try #require(try await EntitlementCalculation.find(record.id, on: app.db))
+            #expect(try EntitlementService(context: .commandLine(app)).result(of: reopened).owedTotal == 11_891_429)
             // Someone who may not change the case may not save to it.
             let viewer = try await Fixtures.user(app, role: .viewer)
             let viewerToken = try await Fixtures.apiToken(app, for: viewer)

@@ -59,6 +59,8 @@ struct PagesTests {
                 PageCase(path: "/partners", titleKey: "partners.title", status: .ok, keys: ["partners.intro", "partners.none", "partners.new", "partner.kind.legal_aid"]),
                 PageCase(path: "/workers", titleKey: "workers.title", status: .ok, keys: ["workers.search_label", "workers.search_hint", "workers.none"]),
                 PageCase(path: "/cases", titleKey: "cases.title", status: .ok, keys: ["cases.filter", "cases.none", "case.status.new"]),
+                PageCase(path: "/entitlements", titleKey: "ent.title", status: .ok,
+                         keys: ["ent.intro", "ent.field.regime", "ent.section.termination", "ent.field.pay.basic", "ent.hint.underpayment.months", "ent.calculate", "ent.regime.kh-labour"]),
                 PageCase(path: "/no/such/page", titleKey: "error.title", status: .notFound, keys: ["error.404", "error.home"]),
             ]
             var rendered: [(PageCase, TestingHTTPResponse)] = [(setupPage, setupResponse)]

@@ -26,6 +26,8 @@ enum EncryptedColumns {
         Column(table: Referral.schema, column: "feedback_sealed"),
         Column(table: Escalation.schema, column: "letter_sealed"),
         Column(table: Document.schema, column: "filename"),
+        Column(table: EntitlementCalculation.schema, column: "input_sealed"),
+        Column(table: EntitlementCalculation.schema, column: "result_sealed"),
     ]
 
     /// Counts sealed values per key id in every column.
