@@ -172,7 +172,8 @@ struct EntitlementsTests {
             #expect(detail.status == .ok && detail.body.string.contains("\"language\":\"bn\"") && detail.body.string.contains("2018-03-01"))
             let page = try await browser.get("/cases/\(s.file.id!)/entitlements/\(record.id!)")
             #expect(page.status == .ok && !page.body.string.contains("⟦"))
-            #expect(try await browser.get("/cases/\(s.file.id!)").body.string.contains("/entitlements/\(record.id!)"))
+            let casePage = try await browser.get("/cases/\(s.file.id!)").body.string
+            #expect(casePage.contains("/entitlements/\(record.id!)") && casePage.contains("unverified-tag"))
             // Editing the owed amount by hand detaches the claim from the calculation; the calculation stays.
             let edit = try await browser.post("/cases/\(s.file.id!)/workers/\(s.worker.id!)", ["claim": "Dismissal dues", "owed": "90000", "currency": "BDT", "component": "severance"])
             #expect(edit.status == .seeOther)

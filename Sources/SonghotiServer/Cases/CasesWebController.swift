@@ -113,7 +113,7 @@ struct CasesWebController: RouteCollection {
     }
 
     struct WorkerRow: Encodable { let id: String; let code: String }
-    struct ClaimRow: Encodable { let id: String; let code: String; let claim: String; let owed: String?; let outcome: String?; let calculation: String? }
+    struct ClaimRow: Encodable { let id: String; let code: String; let claim: String; let owed: String?; let outcome: String?; let calculation: String?; let unverified: Bool }
     struct AccessRow: Encodable { let who: String; let when: String; let reason: String }
     struct DetailView: Encodable {
         let id: String, reference: String, summary: String, status: String, category: String, urgency: String, channel: String, kind: String
@@ -176,11 +176,15 @@ struct CasesWebController: RouteCollection {
         var workers: [WorkerRow] = []
         var claims: [ClaimRow] = []
         let claimService = CaseClaims(context: req.change)
+        let calculationIDs = links.compactMap(\.calculationID)
+        let unverified = calculationIDs.isEmpty ? [] : Set(try await EntitlementCalculation.query(on: req.db).filter(\.$id ~~ calculationIDs)
+            .filter(\.$hasUnverified == true).all().compactMap(\.id))
         for link in links {
             guard let w = try await Worker.find(link.workerID, on: req.db) else { continue }
             workers.append(WorkerRow(id: link.workerID.uuidString, code: w.code))
             claims.append(ClaimRow(id: link.workerID.uuidString, code: w.code, claim: try claimService.claimText(link), owed: link.owed.map(req.format.money),
-                                   outcome: link.outcome.map { req.t("case.outcome.\($0)") }, calculation: link.calculationID?.uuidString))
+                                   outcome: link.outcome.map { req.t("case.outcome.\($0)") }, calculation: link.calculationID?.uuidString,
+                                   unverified: link.calculationID.map(unverified.contains) ?? false))
         }
         workers.sort { $0.code < $1.code }
         claims.sort { $0.code < $1.code }

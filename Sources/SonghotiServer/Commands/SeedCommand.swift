@@ -165,6 +165,19 @@ struct SeedCommand: AsyncCommandGroup {
                     : category == "maternity_benefit" ? "benefits" : category == "leave" ? "leave" : random.pick(["wages", "wages", "overtime"])
                 try await CaseClaims(context: change).update(link, of: file, with: .init(claim: bangla ? "বকেয়া মজুরি ও ওভারটাইম" : "Unpaid wages and overtime",
                                                                                       owed: String(owed), currency: "BDT", outcome: "", component: component))
+                // Dismissal cases: the owed amount comes from an entitlements calculation saved to the claim.
+                if component == "severance" && random.chance(0.5) {
+                    let start = "20\(random.int(15...22))-0\(random.int(1...9))-01"
+                    let input = """
+                    {"regime": "bd-bla", "employment": {"start": "\(start)", "end": "2026-0\(random.int(1...9))-15", "type": "permanent", "monthly_rated": true,
+                     "sector": "garment", "grade": "\(random.int(1...5))"}, "pay": {"gross": "\(random.int(125...160) * 100)"},
+                     "termination": {"cause": "\(random.pick(["retrenchment", "termination_by_employer"]))", "notice_given_days": \(random.pick([0, 0, 30])), "gratuity_scheme": "unknown"}}
+                    """
+                    let service = EntitlementService(context: change)
+                    if let json = try? SonghotiCore.JSONValue.parse(Data(input.utf8)), let calculation = try? service.calculate(json) {
+                        _ = try await service.save(calculation, json: Data(input.utf8), to: link, principal: principal)
+                    }
+                }
                 if random.chance(0.6) {
                     _ = try await RemedyService(context: change).record(
                         .init(workerID: link.workerID.uuidString, kind: "wages_paid", stage: "promised", amount: String(owed), currency: "BDT", onDate: "2026-10-01"),
