@@ -143,10 +143,10 @@ struct CaseEditController: RouteCollection {
 
     struct ClaimForm: Content { var claim: String?, owed: String?, currency: String?, outcome: String?, component: String? }
 
-    private func link(_ req: Request, _ file: CaseFile) async throws -> (CaseWorkerLink, Worker) {
-        guard let workerID = req.parameters.get("workerID", as: UUID.self),
-              let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == file.requireID()).filter(\.$workerID == workerID).first(),
-              let worker = try await Worker.find(workerID, on: req.db) else { throw Abort(.notFound) }
+    /// The claim of the worker the request's `:workerID` names, and the worker.
+    func link(_ req: Request, _ file: CaseFile) async throws -> (CaseWorkerLink, Worker) {
+        let link = try await CaseWorkerLink.named(by: req, on: file)
+        guard let worker = try await Worker.find(link.workerID, on: req.db) else { throw Abort(.notFound) }
         return (link, worker)
     }
 

@@ -163,6 +163,15 @@ extension CaseService {
     }
 }
 
+extension CaseWorkerLink {
+    /// The part of `file` of the worker the request's `:workerID` names; 404 when that worker is not on the case.
+    static func named(by req: Request, on file: CaseFile) async throws -> CaseWorkerLink {
+        guard let workerID = req.parameters.get("workerID", as: UUID.self),
+              let link = try await find(caseID: file.requireID(), workerID: workerID, on: req.db) else { throw Abort(.notFound) }
+        return link
+    }
+}
+
 /// Each worker's part of a case: adding workers to a collective case, and their claim, amount owed and outcome.
 struct CaseClaims {
     let context: ChangeContext

@@ -68,6 +68,11 @@ final class CaseWorkerLink: Model, @unchecked Sendable {
     }
 
     static func claimContext(_ id: UUID) -> FieldContext { FieldContext(table: schema, column: "claim_sealed", rowID: id.uuidString) }
+
+    /// A worker's part of a case, if the worker is on it.
+    static func find(caseID: UUID, workerID: UUID, on db: any Database) async throws -> CaseWorkerLink? {
+        try await query(on: db).filter(\.$caseID == caseID).filter(\.$workerID == workerID).first()
+    }
 }
 
 final class CaseAssignee: Model, @unchecked Sendable {

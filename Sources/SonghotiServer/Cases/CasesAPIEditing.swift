@@ -98,9 +98,8 @@ extension CasesAPIController {
 
     func updateClaim(req: Request) async throws -> ClaimDTO {
         let file = try await accessible(req, .update)
-        guard let workerID = req.parameters.get("workerID", as: UUID.self),
-              let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == file.requireID()).filter(\.$workerID == workerID).first()
-        else { throw Abort(.notFound) }
+        let link = try await CaseWorkerLink.named(by: req, on: file)
+        let workerID = link.workerID
         let body = try req.decodeJSON(ClaimBody.self)
         let claims = CaseClaims(context: req.change)
         let input = CaseClaims.Input(claim: try body.claim ?? claims.claimText(link),
@@ -119,9 +118,7 @@ extension CasesAPIController {
 
     func removeWorker(req: Request) async throws -> HTTPStatus {
         let file = try await accessible(req, .update)
-        guard let workerID = req.parameters.get("workerID", as: UUID.self),
-              let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == file.requireID()).filter(\.$workerID == workerID).first()
-        else { throw Abort(.notFound) }
+        let link = try await CaseWorkerLink.named(by: req, on: file)
         do {
             try await CaseClaims(context: req.change).remove(link, from: file)
         } catch let invalid as Invalid {

@@ -11,7 +11,7 @@ struct EntitlementsCommand: AsyncCommandGroup {
 
     struct Calculate: AsyncCommand {
         struct Signature: CommandSignature {
-            @Option(name: "input", help: "The calculator input (JSON, as for the API); - for standard input") var input: String?
+            @Option(name: "input", help: "The calculator input (JSON, as for the API); /dev/stdin to read it from a pipe") var input: String?
             @Option(name: "language", help: "Language of the working: en (default) or bn") var language: String?
         }
         var help: String { "Calculate from a JSON input and print the result as JSON." }
@@ -20,7 +20,7 @@ struct EntitlementsCommand: AsyncCommandGroup {
             let app = context.application
             guard let path = signature.input else { throw CommandFailure("give the input with --input FILE.json") }
             guard let language = Language(rawValue: signature.language ?? "en") else { throw CommandFailure("--language must be one of: " + Language.allCases.map(\.rawValue).joined(separator: ", ")) }
-            let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+            let data = path == "/dev/stdin" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
             guard let data else { throw CommandFailure("cannot read \(path)") }
             FileHandle.standardOutput.write(try EntitlementsCommand.report(data, app: app, language: language, source: path))
             FileHandle.standardOutput.write(Data("\n".utf8))
@@ -31,13 +31,13 @@ struct EntitlementsCommand: AsyncCommandGroup {
     static func report(_ data: Data, app: Application, language: Language, source: String = "the input") throws -> Data {
         let json: SonghotiCore.JSONValue
         do { json = try SonghotiCore.JSONValue.parse(data) } catch { throw CommandFailure("\(source) is not valid JSON: \(error)") }
-        let input: EntitlementInput
-        do { input = try EntitlementInput.parse(json, book: app.ruleBook) } catch {
-            let lines = error.issues.map { "  \($0.path.isEmpty ? "(document)" : $0.path): " + app.catalog.string("ent.input.\($0.code)", language) }
+        do {
+            let calculation = try EntitlementService(context: .commandLine(app)).calculate(json)
+            return EntitlementReport(calculation.result, catalog: app.catalog, language: language).json()
+        } catch {
+            let lines = error.fieldErrors(app.catalog, language).map { "  \($0.field): \($0.message)" }
             throw CommandFailure("the input has problems:\n" + lines.joined(separator: "\n"))
         }
-        let result = EntitlementCalculator(book: app.ruleBook).calculate(input)
-        return EntitlementReport(result, catalog: app.catalog, language: language).json()
     }
 
     struct Rules: AsyncCommand {

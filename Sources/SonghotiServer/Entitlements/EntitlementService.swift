@@ -138,6 +138,24 @@ struct EntitlementService {
         return record
     }
 
+    struct Saved {
+        let record: EntitlementCalculation
+        let result: EntitlementResult
+        let input: Data
+        /// The worker's claim takes its owed amount from this calculation.
+        let current: Bool
+    }
+
+    /// A calculation saved on `file`, unsealed, for someone the caller has already let see the case (audited).
+    func open(_ id: UUID?, on file: CaseFile) async throws -> Saved {
+        guard let id, let record = try await EntitlementCalculation.find(id, on: app.db), record.caseID == file.id else { throw Abort(.notFound) }
+        let saved = Saved(record: record, result: try result(of: record), input: try input(of: record),
+                          current: try await CaseWorkerLink.find(caseID: record.caseID, workerID: record.workerID, on: app.db)?.calculationID == record.id)
+        let context = self.context
+        try await context.write { db in try await context.audit("case.entitlement_view", "case", record.caseID.uuidString, on: db) }
+        return saved
+    }
+
     func result(of record: EntitlementCalculation) throws -> EntitlementResult {
         let data = try app.fieldProtection.cipher.open(record.resultSealed, context: EntitlementCalculation.resultContext(try record.requireID()))
         return try JSONDecoder().decode(EntitlementResult.self, from: data)

@@ -111,8 +111,7 @@ struct EntitlementsAPIController: RouteCollection {
         let file = try await cases.accessible(req, .update)
         let principal = try req.principal()
         try req.authorize(EntitlementPolicy.decide(principal, .save))
-        guard let workerID = req.parameters.get("workerID", as: UUID.self),
-              let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == file.requireID()).filter(\.$workerID == workerID).first() else { throw Abort(.notFound) }
+        let link = try await CaseWorkerLink.named(by: req, on: file)
         let (calculation, raw) = try Self.compute(req)
         let record: EntitlementCalculation
         do { record = try await EntitlementService(context: req.change).save(calculation, json: raw, to: link, principal: principal) } catch let invalid as Invalid {
@@ -135,14 +134,8 @@ struct EntitlementsAPIController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let file = try await cases.accessible(req, .view)
-        guard let id = req.parameters.get("calculationID", as: UUID.self), let record = try await EntitlementCalculation.find(id, on: req.db),
-              record.caseID == file.id else { throw Abort(.notFound) }
-        let service = EntitlementService(context: req.change)
-        let result = try service.result(of: record)
-        let raw = try service.input(of: record)
-        try await req.write { db in try await req.audit("case.entitlement_view", "case", record.caseID.uuidString, on: db) }
-        let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == record.caseID).filter(\.$workerID == record.workerID).first()
-        return try Self.json(SavedDetailDTO(calculation: Self.dto(record, current: link?.calculationID == record.id), input: RawJSON(data: raw),
-                                            report: EntitlementReport(result, catalog: req.application.catalog, language: Self.language(req))))
+        let saved = try await EntitlementService(context: req.change).open(req.parameters.get("calculationID", as: UUID.self), on: file)
+        return try Self.json(SavedDetailDTO(calculation: Self.dto(saved.record, current: saved.current), input: RawJSON(data: saved.input),
+                                            report: EntitlementReport(saved.result, catalog: req.application.catalog, language: Self.language(req))))
     }
 }

@@ -214,9 +214,7 @@ struct EntitlementsWebController: RouteCollection {
     private func claim(_ req: Request) async throws -> (CaseFile, CaseWorkerLink, Worker) {
         let file = try await cases.changeableCase(req)
         try req.authorize(EntitlementPolicy.decide(try req.principal(), .save))
-        guard let workerID = req.parameters.get("workerID", as: UUID.self),
-              let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == file.requireID()).filter(\.$workerID == workerID).first(),
-              let worker = try await Worker.find(workerID, on: req.db) else { throw Abort(.notFound) }
+        let (link, worker) = try await CaseEditController().link(req, file)
         return (file, link, worker)
     }
 
@@ -272,17 +270,12 @@ struct EntitlementsWebController: RouteCollection {
         let verdict = try await CaseService(context: req.change).verdict(file, .view, principal: try req.principal(), on: req.db)
         if verdict == .needsReason { return req.seeOther("/cases/\(try file.requireID())") }
         try req.authorize(verdict.decision)
-        guard let id = req.parameters.get("calculationID", as: UUID.self), let record = try await EntitlementCalculation.find(id, on: req.db),
-              record.caseID == file.id else { throw Abort(.notFound) }
-        let service = EntitlementService(context: req.change)
-        let result = try service.result(of: record)
-        let input = String(decoding: try service.input(of: record), as: UTF8.self)
-        try await req.write { db in try await req.audit("case.entitlement_view", "case", record.caseID.uuidString, on: db) }
-        let link = try await CaseWorkerLink.query(on: req.db).filter(\.$caseID == record.caseID).filter(\.$workerID == record.workerID).first()
+        let saved = try await EntitlementService(context: req.change).open(req.parameters.get("calculationID", as: UUID.self), on: file)
+        let record = saved.record
         let author = try await User.find(record.createdBy, on: req.db)?.displayName ?? ""
         let view = SavedView(caseID: record.caseID.uuidString, reference: file.reference, workerCode: try await Worker.find(record.workerID, on: req.db)?.code ?? "",
-                             when: record.createdAt.map { req.format.dateTime($0) } ?? "", author: author, current: link?.calculationID == record.id,
-                             digest: record.rulesDigest, result: Self.resultView(result, req), input: input)
+                             when: record.createdAt.map { req.format.dateTime($0) } ?? "", author: author, current: saved.current,
+                             digest: record.rulesDigest, result: Self.resultView(saved.result, req), input: String(decoding: saved.input, as: UTF8.self))
         return try await req.page("entitlement-saved", titleKey: "ent.saved_title", view)
     }
 }
